@@ -1,0 +1,71 @@
+/**
+ * How a check is declared. A suite file is a list of these, and should read like the requirement
+ * table it tests: the requirement ID, a title, what must have passed first, and one async function.
+ */
+import type { Evidence, Status } from '../report/model.js';
+import type { Level } from './requirements.js';
+import type { RunContext } from './context.js';
+
+/** What a check's function answers: one row, or several rows with distinct subjects. */
+export interface Outcome {
+  status: Status;
+  /** One line a partner can act on. Never holds a secret or a whole token. */
+  message: string;
+  /** What the row was applied to, e.g. `Patient/123 @ tenant A`. */
+  subject?: string;
+  /** When absent, the engine attaches the exchanges the check made (masked, capped). */
+  evidence?: Evidence[];
+  /** A row-level override, e.g. a required check whose row only warns. */
+  level?: Level;
+}
+
+export interface Check {
+  /** Unique and stable across runs: report rows and `diff` match on it. */
+  id: string;
+  requirement: string;
+  /** Defaults to the catalogue level of `requirement`. */
+  level?: Level;
+  title: string;
+  /**
+   * Ids of checks that must pass (or warn) first. When one failed, errored or was skipped, this
+   * check is `skip` and names it. Prerequisites are run even when `--only` leaves them out.
+   */
+  requires?: string[];
+  run(ctx: RunContext): Promise<Outcome | Outcome[]>;
+}
+
+export const pass = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'pass',
+  message,
+  ...extra,
+});
+export const fail = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'fail',
+  message,
+  ...extra,
+});
+export const warn = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'warn',
+  message,
+  ...extra,
+});
+export const skip = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'skip',
+  message,
+  ...extra,
+});
+export const na = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'na',
+  message,
+  ...extra,
+});
+export const manual = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'manual',
+  message,
+  ...extra,
+});
+
+/** Identity function that gives a suite file its types without ceremony. */
+export function defineChecks(checks: Check[]): Check[] {
+  return checks;
+}

@@ -1,0 +1,18 @@
+/**
+ * What one suite learns and a later suite needs: the capability statement, the FHIR version, the
+ * token URL, probe patients… Each module that publishes something adds its field to this interface
+ * by declaration merging (`declare module '…/engine/state.js' { interface RunState { … } }`), so the
+ * blackboard stays typed without one file that every suite must edit.
+ */
+export type FhirVersion = 'dstu2' | 'stu3';
+
+export interface RunState {
+  /** Set by META-02 from the capability statement, or by `--fhir-version`. */
+  fhirVersion?: FhirVersion;
+  /** The literal fhirVersion string the partner declared, e.g. `1.0.2`. */
+  fhirVersionString?: string;
+  /** The token URL found by META-04. */
+  tokenUrl?: string;
+  /** Reasons the run cannot certify whatever passes, e.g. plain http allowed. */
+  notCertifiableReasons: string[];
+}

@@ -1,0 +1,57 @@
+/** One request and what came back, as a check sees it: the raw answer plus its masked evidence. */
+import type { Evidence } from '../report/model.js';
+
+export interface HttpRequest {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** A raw body; `form` and `json` set the body and its content type for you. */
+  body?: string;
+  form?: Record<string, string | undefined>;
+  json?: unknown;
+  /** Bearer token: sent as `Authorization: Bearer …`, always masked in evidence. */
+  bearer?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Keep this exchange out of the check's evidence (latency samples). */
+  quiet?: boolean;
+}
+
+export type JsonResult = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export interface HttpError {
+  /** timeout | headers-timeout | body-timeout | reset | refused | too-large | tls | dns | aborted | network */
+  code: string;
+  message: string;
+}
+
+export interface Exchange {
+  /** 0 when no HTTP answer arrived. */
+  status: number;
+  /** Lower-case names; repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  body: Buffer;
+  text: string;
+  /** Parsed once on first call; a failure says why in one line. */
+  json(): JsonResult;
+  error?: HttpError;
+  redirect?: { location: string; crossOrigin: boolean };
+  /** Milliseconds from send to headers, and to the last body byte (or the failure). */
+  timing: { startedAt: string; headersMs?: number; totalMs: number };
+  /** Server-reported handling time from a `Server-Timing: app;dur=…` header, when present. */
+  serverMs?: number;
+  evidence: Evidence;
+}
+
+export function contentType(exchange: Exchange): string {
+  return (exchange.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** A short description of what came back, for messages: `HTTP 500`, `timeout after 10000 ms`… */
+export function describe(exchange: Exchange): string {
+  if (exchange.error) return `${exchange.error.code}: ${exchange.error.message}`;
+  if (exchange.redirect) {
+    return `HTTP ${exchange.status} redirect to ${exchange.redirect.crossOrigin ? 'another origin' : 'the same origin'} (${exchange.redirect.location}), not followed`;
+  }
+  return `HTTP ${exchange.status}${exchange.headers['content-type'] ? ` (${exchange.headers['content-type']})` : ''}`;
+}
