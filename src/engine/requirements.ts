@@ -29,7 +29,11 @@ const table: Array<[id: string, level: Level, title: string]> = [
   ['AUTH-03', 'required', 'a wrong client_secret is refused with invalid_client'],
   ['AUTH-04', 'required', 'an unknown client_id is refused with invalid_client'],
   ['AUTH-05', 'required', 'a missing or unsupported grant_type is refused'],
-  ['AUTH-06', 'recommended', 'a JWT access token decodes, its exp agrees with expires_in, and it names the tenant'],
+  [
+    'AUTH-06',
+    'recommended',
+    'a JWT access token decodes, its exp agrees with expires_in, and it names the tenant',
+  ],
   ['AUTH-07', 'required', 'a data request without a token gets 401'],
   ['AUTH-08', 'required', 'a data request with a tampered token gets 401'],
   ['AUTH-09', 'manual', 'an expired token gets 401'],

@@ -118,7 +118,10 @@ export class HttpClient implements Http {
           const keep = chunk.length - (received - maxBytes);
           if (keep > 0) chunks.push(chunk.subarray(0, keep));
           res.body.destroy();
-          error = { code: 'too-large', message: `response body exceeded the ${maxBytes}-byte cap; read stopped` };
+          error = {
+            code: 'too-large',
+            message: `response body exceeded the ${maxBytes}-byte cap; read stopped`,
+          };
           break;
         }
         chunks.push(chunk);
@@ -179,8 +182,13 @@ export class HttpClient implements Http {
     const body = got.body ?? Buffer.alloc(0);
     let text: string | undefined;
     let parsed: JsonResult | undefined;
-    const redirect = status >= 300 && status < 400 && headers.location ? redirectOf(req.url, headers.location) : undefined;
-    const timing = { startedAt, ...(got.headersMs !== undefined ? { headersMs: round(got.headersMs) } : {}), totalMs: round(totalMs) };
+    const redirect =
+      status >= 300 && status < 400 && headers.location ? redirectOf(req.url, headers.location) : undefined;
+    const timing = {
+      startedAt,
+      ...(got.headersMs !== undefined ? { headersMs: round(got.headersMs) } : {}),
+      totalMs: round(totalMs),
+    };
     const redactor = this.options.redactor;
     const previewBytes = this.evidenceBodyBytes;
     let evidence: Evidence | undefined;
@@ -190,7 +198,9 @@ export class HttpClient implements Http {
           method,
           url: redactor.mask(req.url),
           headers: redactor.maskHeaders(requestHeaders),
-          ...(requestBody !== undefined ? { body: redactor.mask(preview(requestBody, previewBytes).text) } : {}),
+          ...(requestBody !== undefined
+            ? { body: redactor.mask(preview(requestBody, previewBytes).text) }
+            : {}),
         },
         ...(status
           ? {
@@ -205,7 +215,9 @@ export class HttpClient implements Http {
           : {}),
         timing,
         ...(got.error ? { error: { code: got.error.code, message: redactor.mask(got.error.message) } } : {}),
-        ...(redirect ? { redirect: { location: redactor.mask(redirect.location), crossOrigin: redirect.crossOrigin } } : {}),
+        ...(redirect
+          ? { redirect: { location: redactor.mask(redirect.location), crossOrigin: redirect.crossOrigin } }
+          : {}),
       };
       return evidence;
     };

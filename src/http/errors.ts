@@ -4,7 +4,12 @@ import type { HttpError } from './exchange.js';
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ERR_TLS|EPROTO/;
 
 export function classifyError(err: unknown, deadlineHit: boolean, timeoutMs: number): HttpError {
-  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as {
+    code?: string;
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   const code = e.code ?? e.cause?.code ?? '';
   const message = e.message ?? String(err);
   if (deadlineHit || e.name === 'TimeoutError') {
@@ -22,7 +27,10 @@ export function classifyError(err: unknown, deadlineHit: boolean, timeoutMs: num
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
     case 'EPIPE':
-      return { code: 'reset', message: `the connection was closed or reset before the answer was complete (${message})` };
+      return {
+        code: 'reset',
+        message: `the connection was closed or reset before the answer was complete (${message})`,
+      };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return { code: 'dns', message: `the host name does not resolve (${message})` };
@@ -37,6 +45,7 @@ export function classifyError(err: unknown, deadlineHit: boolean, timeoutMs: num
       return { code: 'aborted', message: 'the request was aborted' };
   }
   if (TLS_CODES.test(code)) return { code: 'tls', message: `TLS failed: ${code} ${message}`.trim() };
-  if (code.startsWith('HPE_')) return { code: 'protocol', message: `the answer is not valid HTTP (${message})` };
+  if (code.startsWith('HPE_'))
+    return { code: 'protocol', message: `the answer is not valid HTTP (${message})` };
   return { code: 'network', message: `${code ? `${code}: ` : ''}${message}` };
 }

@@ -7,7 +7,8 @@ const TOKEN_PREFIX = 6;
 const MIN_SECRET_LENGTH = 4;
 
 /** JSON and form fields whose values are credentials whatever they hold. */
-const SENSITIVE_JSON = /("(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")/g;
+const SENSITIVE_JSON =
+  /("(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")/g;
 const SENSITIVE_FORM = /((?:^|&)(?:client_secret|access_token|refresh_token|assertion)=)([^&]*)/g;
 
 export function maskToken(token: string): string {

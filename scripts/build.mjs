@@ -1,0 +1,46 @@
+// Builds dist/ from src/ and suites/, running the code generators first. With --if-needed it does
+// nothing when dist is newer than every input, so `npm test` and `npm run demo` stay fast after the
+// first build.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stamp = join(root, 'dist', '.build-stamp');
+const inputs = [
+  'src',
+  'suites',
+  'profiles',
+  'scripts',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === 'generated') continue;
+    max = Math.max(max, newest(join(path, name)));
+  }
+  return max;
+}
+
+if (process.argv.includes('--if-needed') && existsSync(stamp)) {
+  const built = statSync(stamp).mtimeMs;
+  if (inputs.every((p) => newest(join(root, p)) <= built)) process.exit(0);
+}
+
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+// Generators: each writes into src/**/generated/ and skips itself when its output is current.
+for (const generator of ['scripts/gen-fhir-schemas.ts']) {
+  if (existsSync(join(root, generator))) run(process.execPath, ['--import', 'tsx', generator]);
+}
+run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(stamp, new Date().toISOString());

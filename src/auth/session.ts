@@ -1,0 +1,45 @@
+/**
+ * Data requests as the app makes them: with a current token for a tenant. The token provider is made
+ * on first use from the token URL that META-04 found and the run's credentials.
+ */
+import type { RunContext } from '../engine/context.js';
+import type { Exchange, HttpRequest } from '../http/exchange.js';
+import { TokenProvider } from './token-client.js';
+
+declare module '../engine/state.js' {
+  interface RunState {
+    tokens?: TokenProvider;
+  }
+}
+
+export function tokenProvider(ctx: RunContext): TokenProvider {
+  if (ctx.state.tokens) return ctx.state.tokens;
+  const { clientId, clientSecret, tokenAuthMethod } = ctx.options;
+  if (!ctx.state.tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
+  if (!clientId || !clientSecret) throw new Error('the run has no client credentials');
+  ctx.state.tokens = new TokenProvider(
+    ctx.client,
+    ctx.state.tokenUrl,
+    { clientId, clientSecret, method: tokenAuthMethod },
+    ctx.redactor,
+  );
+  return ctx.state.tokens;
+}
+
+/**
+ * A FHIR request for `tenant` with a valid token. A 401 on a token the harness holds is retried once
+ * with a fresh token, so a token the partner revoked early is not blamed on the data checks; a second
+ * 401 is the partner's answer and is returned as is.
+ */
+export async function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Promise<Exchange> {
+  const tokens = tokenProvider(ctx);
+  const first = await ctx.http.request({ ...req, bearer: await tokens.get(tenant) });
+  if (first.status !== 401) return first;
+  tokens.invalidate(tenant);
+  return ctx.http.request({ ...req, bearer: await tokens.get(tenant) });
+}
+
+/** `[base]/path`, without doubled slashes. */
+export function fhirUrl(ctx: RunContext, path: string): string {
+  return `${ctx.options.baseUrl}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs checks in order and turns each into report rows. What a check does wrong stays in its own row:
+ * a thrown error is that row's `error`, a failed prerequisite makes its dependants `skip`, and the
+ * whole-run timeout turns the rest into `error` rows. The run always finishes.
+ */
+import { performance } from 'node:perf_hooks';
+import type { HttpClient } from '../http/client.js';
+import type { Redactor } from '../http/redact.js';
+import type { CheckRow, Evidence, LatencyRow, Status } from '../report/model.js';
+import type { Check, Outcome } from './check.js';
+import type { RunContext } from './context.js';
+import type { RunOptions } from './options.js';
+import { requirement } from './requirements.js';
+import type { RunState } from './state.js';
+
+/** More exchanges than this in one row are summarised: the report stays readable and bounded. */
+const MAX_EVIDENCE_PER_ROW = 12;
+
+export interface RunChecksInput {
+  checks: Check[];
+  options: RunOptions;
+  client: HttpClient;
+  redactor: Redactor;
+  state: RunState;
+  progress?: (text: string) => void;
+  /** Called as each row is settled, for live output. */
+  onRow?: (row: CheckRow) => void;
+}
+
+export interface RunChecksResult {
+  rows: CheckRow[];
+  latency: LatencyRow[];
+  timedOut: boolean;
+}
+
+/** A prerequisite is met when its rows passed, warned, or were not applicable. */
+const MET: ReadonlySet<Status> = new Set(['pass', 'warn', 'na']);
+
+export async function runChecks(input: RunChecksInput): Promise<RunChecksResult> {
+  const { checks, options, client, redactor, state } = input;
+  const rows: CheckRow[] = [];
+  const latency: LatencyRow[] = [];
+  const outcomeOf = new Map<string, { met: boolean; why: string }>();
+  const runAbort = new AbortController();
+  const runTimer = setTimeout(
+    () => runAbort.abort(new Error(`the whole-run timeout of ${options.runTimeoutMs} ms was reached`)),
+    options.runTimeoutMs,
+  );
+  runTimer.unref();
+  const ids = new Set<string>();
+
+  try {
+    for (const check of checks) {
+      const started = performance.now();
+      const base = {
+        requirement: check.requirement,
+        level: check.level ?? requirement(check.requirement).level,
+        title: check.title,
+      };
+      let outcomes: Outcome[];
+      const sink: Evidence[] = [];
+      const blocker = (check.requires ?? [])
+        .map((id) => ({ id, state: outcomeOf.get(id) }))
+        .find((d) => !d.state?.met);
+      if (runAbort.signal.aborted) {
+        outcomes = [{ status: 'error', message: `not run: ${(runAbort.signal.reason as Error).message}` }];
+      } else if (blocker) {
+        const dep = checks.find((c) => c.id === blocker.id);
+        outcomes = [
+          {
+            status: 'skip',
+            message: `skipped: prerequisite ${dep?.requirement ?? blocker.id} (${dep?.title ?? blocker.id}) ${blocker.state?.why ?? 'did not run'}`,
+          },
+        ];
+      } else {
+        const ctx: RunContext = {
+          options,
+          http: client.scoped(sink),
+          client,
+          redactor,
+          state,
+          signal: runAbort.signal,
+          addLatency: (row) => latency.push(row),
+          progress: input.progress ?? (() => undefined),
+        };
+        outcomes = await runOne(check, ctx, runAbort.signal, redactor);
+      }
+      const durationMs = Math.round(performance.now() - started);
+      const made = outcomes.map((o, i) =>
+        toRow(check, base, o, sink, durationMs, i, outcomes.length, redactor, ids),
+      );
+      rows.push(...made);
+      for (const row of made) input.onRow?.(row);
+      outcomeOf.set(check.id, summarise(made));
+    }
+  } finally {
+    clearTimeout(runTimer);
+  }
+  return { rows, latency, timedOut: runAbort.signal.aborted };
+}
+
+async function runOne(
+  check: Check,
+  ctx: RunContext,
+  runSignal: AbortSignal,
+  redactor: Redactor,
+): Promise<Outcome[]> {
+  try {
+    const result = await Promise.race([check.run(ctx), aborted(runSignal)]);
+    const list = Array.isArray(result) ? result : [result];
+    if (list.length === 0)
+      return [{ status: 'error', message: 'the check produced no result (a harness bug)' }];
+    return list;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return [{ status: 'error', message: `the check could not complete: ${redactor.mask(message)}` }];
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fire = (): void =>
+      reject(signal.reason instanceof Error ? signal.reason : new Error('run aborted'));
+    if (signal.aborted) fire();
+    else signal.addEventListener('abort', fire, { once: true });
+  });
+}
+
+function toRow(
+  check: Check,
+  base: Pick<CheckRow, 'requirement' | 'level' | 'title'>,
+  outcome: Outcome,
+  sink: Evidence[],
+  durationMs: number,
+  index: number,
+  count: number,
+  redactor: Redactor,
+  ids: Set<string>,
+): CheckRow {
+  const level = outcome.level ?? base.level;
+  // A recommended requirement that is not met is a warning, whatever the check called it.
+  const status: Status = level === 'recommended' && outcome.status === 'fail' ? 'warn' : outcome.status;
+  let id = count > 1 || outcome.subject ? `${check.id}#${outcome.subject ?? index + 1}` : check.id;
+  for (let n = 2; ids.has(id); n++) id = `${id}~${n}`;
+  ids.add(id);
+  const evidence = capEvidence(outcome.evidence ?? (count > 1 ? [] : sink));
+  return {
+    id,
+    requirement: base.requirement,
+    level,
+    title: base.title,
+    ...(outcome.subject ? { subject: redactor.mask(outcome.subject) } : {}),
+    status,
+    message: redactor.mask(outcome.message),
+    evidence,
+    durationMs,
+  };
+}
+
+function capEvidence(evidence: Evidence[]): Evidence[] {
+  if (evidence.length <= MAX_EVIDENCE_PER_ROW) return evidence;
+  const head = evidence.slice(0, MAX_EVIDENCE_PER_ROW - 1);
+  const last = evidence[evidence.length - 1]!;
+  return [
+    ...head,
+    { ...last, note: `${evidence.length - MAX_EVIDENCE_PER_ROW} exchanges omitted before this one` },
+  ];
+}
+
+function summarise(rows: CheckRow[]): { met: boolean; why: string } {
+  const bad = rows.find((r) => !MET.has(r.status));
+  if (!bad) return { met: true, why: '' };
+  const verb = { fail: 'failed', error: 'errored', skip: 'was skipped', manual: 'needs a manual check' }[
+    bad.status as 'fail'
+  ];
+  return { met: false, why: verb ?? `is ${bad.status}` };
+}

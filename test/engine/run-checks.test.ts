@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { fail, pass, type Check } from '../../src/engine/check.js';
+import { selectChecks } from '../../src/engine/select.js';
+import { runTestChecks } from '../helpers/engine.js';
+
+const ok = (id: string, requirement: string, requires?: string[]): Check => ({
+  id,
+  requirement,
+  title: id,
+  ...(requires ? { requires } : {}),
+  run: async () => pass('fine'),
+});
+
+describe('the check engine', () => {
+  it('skips the dependants of a failed prerequisite and names it', async () => {
+    const { rows } = await runTestChecks([
+      { id: 'a', requirement: 'META-01', title: 'first', run: async () => fail('broken') },
+      ok('b', 'META-02', ['a']),
+      ok('c', 'META-03', ['b']),
+      ok('d', 'META-04'),
+    ]);
+    expect(rows.map((r) => r.status)).toEqual(['fail', 'skip', 'skip', 'pass']);
+    expect(rows[1]!.message).toMatch(/prerequisite META-01 \(first\) failed/);
+    expect(rows[2]!.message).toMatch(/prerequisite META-02 .* was skipped/);
+  });
+
+  it('turns a thrown error into an error row for that check only, with the secret masked', async () => {
+    const { rows } = await runTestChecks([
+      {
+        id: 'boom',
+        requirement: 'AUTH-01',
+        title: 'throws',
+        run: async () => {
+          throw new Error('cannot parse body {"client_secret":"abc123xyz"}');
+        },
+      },
+      ok('after', 'AUTH-02'),
+    ]);
+    expect(rows[0]!.status).toBe('error');
+    expect(rows[0]!.message).toMatch(/could not complete/);
+    expect(rows[0]!.message).not.toContain('abc123xyz');
+    expect(rows[1]!.status).toBe('pass');
+  });
+
+  it('reports a failed recommended requirement as a warning', async () => {
+    const { rows } = await runTestChecks([{ id: 'w', requirement: 'META-05', title: 't', run: async () => fail('no') }]);
+    expect(rows[0]!.status).toBe('warn');
+    expect(rows[0]!.level).toBe('recommended');
+  });
+
+  it('makes one row per subject with unique ids', async () => {
+    const { rows } = await runTestChecks([
+      {
+        id: 'multi',
+        requirement: 'META-07',
+        title: 't',
+        run: async () => [pass('a', { subject: 'Observation' }), fail('b', { subject: 'Coverage' })],
+      },
+    ]);
+    expect(rows.map((r) => r.id)).toEqual(['multi#Observation', 'multi#Coverage']);
+    expect(rows.map((r) => r.status)).toEqual(['pass', 'warn']);
+  });
+
+  it('finishes when the whole-run timeout strikes, with the rest as errors', async () => {
+    const hang: Check = { id: 'hang', requirement: 'LAT-01', title: 'hangs', run: () => new Promise(() => undefined) };
+    const { rows, timedOut } = await runTestChecks([hang, ok('later', 'LAT-02')], { runTimeoutMs: 200 });
+    expect(timedOut).toBe(true);
+    expect(rows.map((r) => r.status)).toEqual(['error', 'error']);
+    expect(rows[0]!.message).toMatch(/whole-run timeout/);
+  });
+});
+
+describe('selecting checks with --only', () => {
+  const all = [ok('m1', 'META-01'), ok('m4', 'META-04', ['m1']), ok('a1', 'AUTH-01', ['m4']), ok('r1', 'ROUTE-01', ['a1'])];
+  it('keeps the matching checks and their prerequisites, in order', () => {
+    expect(selectChecks(all, ['AUTH']).map((c) => c.id)).toEqual(['m1', 'm4', 'a1']);
+    expect(selectChecks(all, undefined)).toHaveLength(4);
+  });
+  it('refuses a prerequisite that does not exist', () => {
+    expect(() => selectChecks([ok('x', 'META-01', ['nope'])], undefined)).toThrow(/unknown check nope/);
+  });
+});

@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../src/http/client.js';
+import { Redactor } from '../../src/http/redact.js';
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r) ?? r(undefined));
+  server = undefined;
+});
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function client(overrides: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
+  return new HttpClient({ timeoutMs: 2000, maxResponseBytes: 1 << 20, redactor: new Redactor(), allowInsecureHttp: true, ...overrides });
+}
+
+describe('HttpClient', () => {
+  it('times an exchange and parses JSON once', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json', 'server-timing': 'app;dur=0.250' });
+      res.end('{"resourceType":"Patient"}');
+    });
+    const c = client();
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ ok: true, value: { resourceType: 'Patient' } });
+    expect(res.serverMs).toBe(0.25);
+    expect(res.timing.headersMs).toBeGreaterThan(0);
+    expect(res.timing.totalMs).toBeGreaterThanOrEqual(res.timing.headersMs!);
+    await c.close();
+  });
+
+  it('stops reading at the size cap and says so', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 97);
+      const pump = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    const c = client({ maxResponseBytes: 256 * 1024 });
+    const res = await c.request({ url: origin });
+    expect(res.error?.code).toBe('too-large');
+    expect(res.body.length).toBe(256 * 1024);
+    expect(res.evidence.response?.truncated).toBe(true);
+    await c.close();
+  });
+
+  it('gives up on a server that never answers, within the timeout', async () => {
+    const origin = await serve(() => undefined);
+    const c = client({ timeoutMs: 200 });
+    const res = await c.request({ url: origin });
+    expect(res.status).toBe(0);
+    expect(['timeout', 'headers-timeout']).toContain(res.error?.code);
+    await c.close();
+  });
+
+  it('reports a reset connection', async () => {
+    const origin = await serve((req) => req.socket.resetAndDestroy());
+    const c = client();
+    const res = await c.request({ url: origin });
+    expect(res.error?.code).toBe('reset');
+    await c.close();
+  });
+
+  it('never follows a redirect, and flags one to another origin', async () => {
+    let hits = 0;
+    const origin = await serve((_req, res) => {
+      hits += 1;
+      res.writeHead(302, { location: 'https://elsewhere.example/steal' }).end();
+    });
+    const c = client();
+    const res = await c.request({ url: origin, bearer: 'tok-abcdefghijklmnop' });
+    expect(res.status).toBe(302);
+    expect(res.redirect).toEqual({ location: 'https://elsewhere.example/steal', crossOrigin: true });
+    expect(hits).toBe(1);
+    await c.close();
+  });
+
+  it('refuses plain http unless allowed, without touching the network', async () => {
+    const c = client({ allowInsecureHttp: false });
+    const res = await c.request({ url: 'http://127.0.0.1:9/x' });
+    expect(res.error?.code).toBe('insecure-http');
+    await c.close();
+  });
+
+  it('masks the bearer token and secrets in evidence at capture time', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"access_token":"eyJ0eXAiOiJKV1QifQ.payload-payload.signature-signature","token_type":"Bearer"}');
+    });
+    const redactor = new Redactor();
+    redactor.addSecret('the-client-secret');
+    const c = client({ redactor });
+    const res = await c.request({
+      url: origin,
+      method: 'POST',
+      form: { client_secret: 'the-client-secret', scope: 't' },
+      bearer: 'bearer-token-0123456789',
+    });
+    const evidence = JSON.stringify(res.evidence);
+    expect(evidence).not.toContain('the-client-secret');
+    expect(evidence).not.toContain('bearer-token-0123456789');
+    expect(evidence).not.toContain('payload-payload.signature-signature');
+    expect(res.text).toContain('signature-signature');
+    await c.close();
+  });
+});
