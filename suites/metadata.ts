@@ -212,22 +212,13 @@ export const metadataChecks = defineChecks([
       const types = recommendedTypes(ctx.state.profile, versionOf(ctx));
       return types.map((type): Outcome => {
         const entry = resourceEntry(ctx.state.restServer!, type);
-        if (!entry)
-          return {
-            status: 'fail',
-            message: `${type} is not listed in rest.resource`,
-            subject: type,
-            evidence: [],
-          };
-        const missing = missingInteractions(entry, ['read', 'search-type']);
-        return missing.length
-          ? {
-              status: 'fail',
-              message: `${type} lacks the interaction(s) ${missing.join(', ')}`,
-              subject: type,
-              evidence: [],
-            }
-          : { status: 'pass', message: `${type}: read and search-type`, subject: type, evidence: [] };
+        const missing = entry ? missingInteractions(entry, ['read', 'search-type']) : [];
+        const outcome = !entry
+          ? fail(`${type} is not listed in rest.resource`)
+          : missing.length
+            ? fail(`${type} lacks the interaction(s) ${missing.join(', ')}`)
+            : pass(`${type}: read and search-type`);
+        return judged({ ...outcome, subject: type }, ctx.state.metadataEvidence);
       });
     },
   },

@@ -108,10 +108,10 @@ describe('options from flags, file and environment', () => {
 
   it('treats repeated and comma-separated lists alike', () => {
     const options = resolveRunOptions(
-      { baseUrl: 'https://e.example/fhir/', only: ['meta,sec', 'AUTH-03'] },
+      { baseUrl: 'https://e.example/fhir/', only: ['meta,sec', 'SEC-01'] },
       {},
     );
-    expect(options.only).toEqual(['META', 'SEC', 'AUTH-03']);
+    expect(options.only).toEqual(['META', 'SEC', 'SEC-01']);
     expect(options.baseUrl).toBe('https://e.example/fhir');
   });
 
