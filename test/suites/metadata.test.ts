@@ -3,6 +3,7 @@ import { http, HttpResponse, delay } from 'msw';
 import type { FhirVersion } from '../../src/engine/state.js';
 import { conformantCapability, fhirMediaType, type Capability } from '../helpers/capability.js';
 import { runCli, rowsOf, statusOf } from '../helpers/cli.js';
+import { expectContract } from '../helpers/contract.js';
 import { startMswPartner, type MswPartner } from '../helpers/msw-partner.js';
 
 let partner: MswPartner | undefined;
@@ -48,6 +49,7 @@ describe.each<FhirVersion>(['dstu2', 'stu3'])('META on a conformant %s capabilit
     expect(run.report!.target.profile).toBe(`patients-app-${version}`);
     expect(run.report!.target.tokenUrl).toBe('https://auth.example.com/token');
     expect(run.report!.verdict).toBe('pass');
+    expectContract(run.report!);
     // The metadata request carried no credentials.
     expect(p.requests[0]!.headers.get('authorization')).toBeNull();
     // A run over http never certifies, whatever passes; and so does a partial run.
@@ -260,7 +262,7 @@ describe('a broken metadata endpoint is a failed META-01 with evidence, never a 
     partner = await startMswPartner([http.get('*/fhir/metadata', handler)]);
     const run = await certifyMeta(partner.baseUrl, extra);
     expect(run.code).toBe(1);
-    expect(run.report).toBeDefined();
+    expectContract(run.report!);
     const row = rowsOf(run.report, 'META-01')[0]!;
     expect(row.status).toBe('fail');
     expect(row.message).toMatch(expectMessage);
