@@ -22,3 +22,10 @@ export class ExitRequest extends Error {
     super(`exit ${code}`);
   }
 }
+
+/** Prints a command's captured result and ends with its exit code. */
+export function deliver(io: CliIo, result: { exitCode: number; stdout: string; stderr: string }): never {
+  if (result.stdout) io.stdout(result.stdout);
+  if (result.stderr) io.stderr(result.stderr);
+  throw new ExitRequest(result.exitCode);
+}

@@ -6,7 +6,10 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { toolVersion } from '../paths.js';
 import { EXIT, ExitRequest, type CliIo } from './io.js';
+import { demoCommand } from './commands/demo.js';
+import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
+import { verifyCommand } from './commands/verify.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('fhir-certify')
@@ -14,7 +17,10 @@ export function buildProgram(io: CliIo): Command {
       'Certify a FHIR partner endpoint for the Teams Patients app: capability statement, OAuth, tenants, resources, searches, latency.',
     )
     .version(toolVersion)
-    .addCommand(runCommand(io));
+    .addCommand(runCommand(io))
+    .addCommand(demoCommand(io))
+    .addCommand(diffCommand(io))
+    .addCommand(verifyCommand(io));
   const prepare = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({
       writeOut: (text) => io.stdout(text),

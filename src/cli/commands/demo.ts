@@ -19,14 +19,20 @@ export function demoCommand(io: CliIo): Command {
     .option('--out <dir>', 'where report folders are written (default ./reports)')
     .option('--format <list>', 'json,html,junit,md (default all)')
     .option('--samples <n>', 'latency samples per interaction (default 10 in the demo)')
-    .option('--fault <name>', 'switch on a named nonconformity of the reference partner, to see a failing report', collect)
+    .option(
+      '--fault <name>',
+      'switch on a named nonconformity of the reference partner, to see a failing report',
+      collect,
+    )
     .option('--quiet', 'no progress line')
     .action(async (flags: RawOptions & { fault?: string[] }) => {
       const partner = await startReferencePartner({ faults: flags.fault ?? [] });
       const passed: boolean[] = [];
       try {
         for (const version of ['dstu2', 'stu3'] as const) {
-          io.stdout(`\n== Certifying the reference partner as ${version.toUpperCase()} at ${partner.baseUrl(version)}\n`);
+          io.stdout(
+            `\n== Certifying the reference partner as ${version.toUpperCase()} at ${partner.baseUrl(version)}\n`,
+          );
           const options = resolveRunOptions(
             {
               baseUrl: partner.baseUrl(version),
@@ -46,7 +52,9 @@ export function demoCommand(io: CliIo): Command {
         await partner.close();
       }
       const ok = passed.every(Boolean);
-      io.stdout(`\nDemo: DSTU2 ${passed[0] ? 'passed' : 'failed'}, STU3 ${passed[1] ? 'passed' : 'failed'}.\n`);
+      io.stdout(
+        `\nDemo: DSTU2 ${passed[0] ? 'passed' : 'failed'}, STU3 ${passed[1] ? 'passed' : 'failed'}.\n`,
+      );
       throw new ExitRequest(ok ? 0 : 1);
     });
 }

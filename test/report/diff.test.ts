@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDiff } from '../../src/cli/commands/diff.js';
+import { diffReports, parseFraction } from '../../src/report/diff.js';
+import type { ReportDiff } from '../../src/report/diff.js';
+import type { Report } from '../../src/report/model.js';
+import {
+  failingReport,
+  fixtureText,
+  oneNewFailureReport,
+  otherProfileReport,
+  passingReport,
+  refinish,
+  slowerP95Report,
+} from '../fixtures/reports/build.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fhir-certify-diff-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: Report | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : fixtureText(content));
+  return path;
+}
+
+const pass = file('pass.json', passingReport());
+
+describe('diffReports', () => {
+  it('finds a new failure', () => {
+    const d = diffReports(passingReport(), oneNewFailureReport(), { maxLatencyRegression: 0.2 });
+    expect(d.regressed).toBe(true);
+    expect(d.newFailures.map((r) => [r.id, r.before, r.after])).toEqual([['ROUTE-02', 'pass', 'fail']]);
+    expect(d.newErrors).toEqual([]);
+    expect(d.latencyRegressions).toEqual([]);
+  });
+
+  it('finds new failures, new errors, fixed and still failing rows', () => {
+    const base = failingReport();
+    const current = failingReport();
+    current.checks.find((r) => r.id === 'AUTH-03')!.status = 'pass'; // fixed
+    current.checks.find((r) => r.id === 'META-01')!.status = 'error'; // new error
+    current.checks.find((r) => r.id === 'SRCH-PAT-1')!.status = 'fail'; // error → fail: still failing
+    current.checks.push({ ...current.checks[0]!, id: 'META-01:again', status: 'fail' }); // new row, failing
+    const d = diffReports(base, refinish(current), { maxLatencyRegression: 0.2 });
+    const ids = (rows: ReportDiff['fixed']) => rows.map((r) => r.id).sort();
+    expect(ids(d.fixed)).toEqual(['AUTH-03']);
+    expect(ids(d.newErrors)).toEqual(['META-01']);
+    expect(d.newFailures.map((r) => [r.id, r.before])).toEqual([['META-01:again', null]]);
+    expect(ids(d.stillFailing)).toEqual(
+      [
+        'LAT-04',
+        'META-08',
+        'RES-PAT-1:Patient/pat-1001',
+        'RES-VAL-1:Observation/obs-7',
+        'ROUTE-02',
+        'SRCH-PAT-1',
+      ].sort(),
+    );
+    expect(d.regressed).toBe(true);
+  });
+
+  it('finds a p95 regression beyond the threshold, matched by requirement and interaction', () => {
+    const d = diffReports(passingReport(), slowerP95Report(), { maxLatencyRegression: 0.2 });
+    expect(d.latencyRegressions).toEqual([
+      {
+        requirement: 'LAT-04',
+        interaction: 'search Patient?family',
+        p95Before: 120,
+        p95After: 180,
+        change: 0.5,
+        budgetP95: 600,
+      },
+    ]);
+    expect(d.regressed).toBe(true);
+    expect(diffReports(passingReport(), slowerP95Report(), { maxLatencyRegression: 0.5 }).regressed).toBe(
+      false,
+    );
+  });
+
+  it('flags a run that lost certifiability', () => {
+    const current = passingReport();
+    current.certifiable = false;
+    current.notCertifiableReasons = ['--allow-insecure-http was set'];
+    const d = diffReports(passingReport(), refinish(current), { maxLatencyRegression: 0.2 });
+    expect(d.certifiabilityLost).toEqual(['--allow-insecure-http was set']);
+    expect(d.regressed).toBe(true);
+  });
+
+  it('reads thresholds as percentages or fractions', () => {
+    expect(parseFraction('20%')).toBe(0.2);
+    expect(parseFraction('0.2')).toBe(0.2);
+    expect(parseFraction('12.5 %')).toBe(0.125);
+    expect(parseFraction('20')).toBeNull();
+    expect(parseFraction('fast')).toBeNull();
+  });
+});
+
+describe('fhir-certify diff', () => {
+  it('exits 0 for identical reports', async () => {
+    const r = await runDiff([pass, file('same.json', passingReport())]);
+    expect(r).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(r.stdout).toContain(
+      'NO REGRESSION: 0 new failures, 0 new errors, 0 latency regressions, 0 fixed, 0 still failing',
+    );
+  });
+
+  it('exits 1 with a table for one new failure', async () => {
+    const r = await runDiff([pass, file('new-fail.json', oneNewFailureReport())]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('New failures (1)');
+    expect(r.stdout).toMatch(
+      /│ ROUTE-02 +│ ROUTE-02 │ pass │ fail │ tenant B's token read Patient\/pat-1001 of tenant A │/,
+    );
+    expect(r.stdout).toContain('REGRESSED: 1 new failure,');
+  });
+
+  it('exits 1 for a slower p95, and 0 when the threshold allows it', async () => {
+    const slow = file('slow.json', slowerP95Report());
+    const r = await runDiff([pass, slow]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/│ LAT-04 +│ search Patient\?family │ 120 ms +│ 180 ms +│ \+50% +│ 600 ms +│/);
+    expect((await runDiff([pass, slow, '--max-latency-regression', '60%'])).exitCode).toBe(0);
+  });
+
+  it('prints JSON with --json', async () => {
+    const r = await runDiff([pass, file('new-fail2.json', oneNewFailureReport()), '--json']);
+    expect(r.exitCode).toBe(1);
+    const doc = JSON.parse(r.stdout) as ReportDiff & { baseline: { digest: string } };
+    expect(doc.regressed).toBe(true);
+    expect(doc.newFailures[0]!.id).toBe('ROUTE-02');
+    expect(doc.baseline.digest).toBe(passingReport().digest);
+  });
+
+  it('exits 2 with what to fix for different profiles or FHIR versions', async () => {
+    const r = await runDiff([pass, file('stu3.json', otherProfileReport())]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(
+      'different profiles (patients-app-dstu2 and patients-app-stu3): compare two runs of the same profile',
+    );
+    const v = passingReport();
+    v.target.fhirVersion = '1.0.1';
+    const rv = await runDiff([pass, file('v101.json', refinish(v))]);
+    expect(rv.exitCode).toBe(2);
+    expect(rv.stderr).toContain('different FHIR versions (1.0.2 and 1.0.1)');
+  });
+
+  it('exits 2 when a file is missing, is not JSON or is not a report', async () => {
+    const missing = await runDiff([pass, join(dir, 'nope.json')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(
+      /cannot read .*nope\.json \(no such file\): pass the path of a report\.json/,
+    );
+    const notJson = await runDiff([file('page.html', '<!DOCTYPE html>'), pass]);
+    expect(notJson.exitCode).toBe(2);
+    expect(notJson.stderr).toMatch(/page\.html is not JSON .*: pass the report\.json itself/);
+    const notReport = await runDiff([pass, file('package.json', '{"name":"x","checks":[]}')]);
+    expect(notReport.exitCode).toBe(2);
+    expect(notReport.stderr).toContain('is not a fhir-certify report (tool.name is not "fhir-certify")');
+    const wrongSchema = await runDiff([
+      pass,
+      file('v2.json', { ...passingReport(), schemaVersion: 2 } as unknown as Report),
+    ]);
+    expect(wrongSchema.stderr).toContain('schemaVersion is 2, not 1');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await runDiff([pass])).exitCode).toBe(2);
+    const bad = await runDiff([pass, pass, '--max-latency-regression', 'fast']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('write it as 20% or 0.2');
+  });
+});
