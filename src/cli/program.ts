@@ -9,6 +9,7 @@ import { EXIT, ExitRequest, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -20,7 +21,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(runCommand(io))
     .addCommand(demoCommand(io))
     .addCommand(diffCommand(io))
-    .addCommand(verifyCommand(io));
+    .addCommand(verifyCommand(io))
+    .addCommand(validateCommand(io));
   const prepare = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({
       writeOut: (text) => io.stdout(text),

@@ -1,0 +1,197 @@
+/**
+ * `fhir-certify validate <file|dir>… [--fhir-version auto|dstu2|stu3] [--json]`: offline structural
+ * validation of FHIR JSON files. Exit 0 when all are valid, 1 when any is invalid, 2 when a path does
+ * not exist or a file is not a FHIR resource in JSON.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import Table from 'cli-table3';
+import { Command, Option } from 'commander';
+import type { FhirVersion } from '../../engine/state.js';
+import { guessVersion, validateResource } from '../../fhir/validate.js';
+import type { ValidationIssue } from '../../fhir/validate.js';
+import { EXIT, ExitRequest, processIo } from '../io.js';
+import type { CliIo } from '../io.js';
+
+export interface ValidateOptions {
+  fhirVersion?: 'auto' | FhirVersion;
+  json?: boolean;
+}
+
+export interface FileVerdict {
+  file: string;
+  resourceType?: string;
+  /** The version validated against; null when auto-detection found none that accepts the file. */
+  version: FhirVersion | null;
+  valid: boolean;
+  issues: ValidationIssue[];
+  /** Set when the file could not be validated at all (missing, not JSON, not a resource). */
+  error?: string;
+}
+
+export interface ValidateOutcome {
+  exitCode: 0 | 1 | 2;
+  output: string;
+  files: FileVerdict[];
+}
+
+const shownIssues = 3;
+
+async function collectJsonFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await collectJsonFiles(path)));
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) out.push(path);
+  }
+  return out;
+}
+
+function validateAs(
+  resource: unknown,
+  requested: 'auto' | FhirVersion,
+): Pick<FileVerdict, 'version' | 'issues'> {
+  if (requested !== 'auto') return { version: requested, issues: validateResource(resource, requested) };
+  const guessed = guessVersion(resource);
+  if (guessed) return { version: guessed, issues: validateResource(resource, guessed) };
+  // Neither version accepts it: report against the one it is closer to.
+  const d2 = validateResource(resource, 'dstu2');
+  const s3 = validateResource(resource, 'stu3');
+  return { version: null, issues: s3.length < d2.length ? s3 : d2 };
+}
+
+async function validateFile(
+  file: string,
+  shownAs: string,
+  requested: 'auto' | FhirVersion,
+): Promise<FileVerdict> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return {
+      file: shownAs,
+      version: null,
+      valid: false,
+      issues: [],
+      error: `cannot read the file (${code})`,
+    };
+  }
+  let resource: unknown;
+  try {
+    resource = JSON.parse(text);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return {
+      file: shownAs,
+      version: null,
+      valid: false,
+      issues: [],
+      error: `not JSON (${why}): give a FHIR resource in JSON`,
+    };
+  }
+  const resourceType =
+    typeof resource === 'object' && resource !== null && !Array.isArray(resource)
+      ? (resource as Record<string, unknown>).resourceType
+      : undefined;
+  if (typeof resourceType !== 'string') {
+    return {
+      file: shownAs,
+      version: null,
+      valid: false,
+      issues: [],
+      error: 'not a FHIR resource: a JSON object with a "resourceType" string is expected',
+    };
+  }
+  const { version, issues } = validateAs(resource, requested);
+  return { file: shownAs, resourceType, version, valid: issues.length === 0 && version !== null, issues };
+}
+
+function resultText(v: FileVerdict): string {
+  if (v.error) return `error: ${v.error}`;
+  if (v.valid) return 'valid';
+  const lines = v.issues.slice(0, shownIssues).map((i) => `${i.path}: ${i.message}`);
+  if (v.issues.length > shownIssues) lines.push(`… and ${v.issues.length - shownIssues} more`);
+  return [`${v.issues.length} issue(s)`, ...lines].join('\n');
+}
+
+function versionText(v: FileVerdict, requested: 'auto' | FhirVersion): string {
+  if (v.error) return '';
+  if (v.version) return requested === 'auto' ? `${v.version} (detected)` : v.version;
+  return 'none accepts it';
+}
+
+/** Validates files and folders (recursively, `.json` files) and renders the table or JSON. */
+export async function runValidate(
+  paths: readonly string[],
+  opts: ValidateOptions = {},
+): Promise<ValidateOutcome> {
+  const requested = opts.fhirVersion ?? 'auto';
+  const files: FileVerdict[] = [];
+  for (const path of paths) {
+    let isDir: boolean;
+    try {
+      isDir = (await stat(path)).isDirectory();
+    } catch {
+      files.push({
+        file: path,
+        version: null,
+        valid: false,
+        issues: [],
+        error: 'no such file or folder: give a .json file or a folder of them',
+      });
+      continue;
+    }
+    if (!isDir) {
+      files.push(await validateFile(path, path, requested));
+      continue;
+    }
+    const found = await collectJsonFiles(path);
+    if (found.length === 0) {
+      files.push({
+        file: path,
+        version: null,
+        valid: false,
+        issues: [],
+        error: 'the folder holds no .json file',
+      });
+    }
+    for (const f of found) files.push(await validateFile(f, f, requested));
+  }
+  const exitCode = files.some((f) => f.error)
+    ? EXIT.usage
+    : files.some((f) => !f.valid)
+      ? EXIT.notCertified
+      : EXIT.ok;
+  const valid = files.filter((f) => f.valid).length;
+  const summary = `${valid} of ${files.length} file(s) valid`;
+  if (opts.json) {
+    return { exitCode, files, output: `${JSON.stringify({ exitCode, summary, files }, null, 2)}\n` };
+  }
+  const table = new Table({
+    head: ['file', 'resourceType', 'version', 'result'],
+    style: { head: [], border: [] },
+  });
+  for (const f of files) table.push([f.file, f.resourceType ?? '', versionText(f, requested), resultText(f)]);
+  return { exitCode, files, output: `${table.toString()}\n${summary}\n` };
+}
+
+export function validateCommand(io: CliIo = processIo): Command {
+  return new Command('validate')
+    .description('validate FHIR JSON resources offline (a file, or every .json file in a folder)')
+    .argument('<paths...>', 'FHIR JSON files or folders')
+    .addOption(
+      new Option('--fhir-version <version>', 'the FHIR version to validate against')
+        .choices(['auto', 'dstu2', 'stu3'])
+        .default('auto'),
+    )
+    .option('--json', 'print the verdicts as JSON')
+    .action(async (paths: string[], opts: ValidateOptions) => {
+      const outcome = await runValidate(paths, opts);
+      io.stdout(outcome.output);
+      if (outcome.exitCode !== EXIT.ok) throw new ExitRequest(outcome.exitCode);
+    });
+}

@@ -1,0 +1,234 @@
+/**
+ * Structural validation of FHIR DSTU2 and STU3 JSON resources: known elements only, right types and
+ * cardinality, primitive formats, one value per `[x]` choice, required bindings. The validators are
+ * ajv standalone code generated at build time by scripts/gen-fhir-schemas.ts.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { FhirVersion } from '../engine/state.js';
+import * as dstu2 from './generated/dstu2.validator.js';
+import * as stu3 from './generated/stu3.validator.js';
+
+export type { FhirVersion };
+
+export interface ValidationIssue {
+  /** FHIR-style path, e.g. `Patient.name[0].family` or `Bundle.entry[3].resource.gender`. */
+  path: string;
+  /** What was expected, e.g. `expected one of male, female, other, unknown but got "M"`. */
+  message: string;
+}
+
+interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+interface StandaloneValidator {
+  (data: unknown): boolean;
+  errors?: AjvError[] | null;
+}
+
+const sources: Record<FhirVersion, { validatorGzipBase64: string; resourceTypes: readonly string[] }> = {
+  dstu2,
+  stu3,
+};
+const validators: Partial<Record<FhirVersion, StandaloneValidator>> = {};
+
+/** Inflates and parses the version's validator on first use (about 0.1 s), then keeps it. */
+function validatorFor(version: FhirVersion): StandaloneValidator {
+  const cached = validators[version];
+  if (cached) return cached;
+  const module: { exports: unknown } = { exports: {} };
+  // The generated code is a CommonJS body with no imports; running it as a function keeps this
+  // module synchronous and defers the cost of parsing 4-5 MB of code until it is needed.
+  const source = gunzipSync(Buffer.from(sources[version].validatorGzipBase64, 'base64')).toString('utf8');
+  new Function('module', 'exports', source)(module, module.exports);
+  const validate = module.exports as StandaloneValidator;
+  validators[version] = validate;
+  return validate;
+}
+
+/** The resource types the version defines. */
+export function resourceTypesOf(version: FhirVersion): readonly string[] {
+  return sources[version].resourceTypes;
+}
+
+/** True when the resource is structurally valid; cheaper than `validateResource` for valid input. */
+export function isValidResource(resource: unknown, version: FhirVersion): boolean {
+  return validatorFor(version)(resource);
+}
+
+/**
+ * Validates one resource (a Bundle's entries are validated for their own types) and returns one
+ * issue per problem, or an empty array when the resource is valid.
+ */
+export function validateResource(resource: unknown, version: FhirVersion): ValidationIssue[] {
+  const validate = validatorFor(version);
+  if (validate(resource)) return [];
+  const errors = validate.errors ?? [];
+  // `if` and `oneOf` wrap an inner error that is already reported, and say less than it does.
+  // A missing resourceType is reported once, by `required`.
+  const specific = errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      e.keyword !== 'oneOf' &&
+      !(e.keyword === 'discriminator' && e.params.error === 'tag' && e.params.tagValue === undefined),
+  );
+  const issues = (specific.length > 0 ? specific : errors).map((e) => toIssue(resource, e));
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const versionOnlyTypes: Record<FhirVersion, Set<string>> = {
+  dstu2: new Set(dstu2.resourceTypes.filter((t) => !stu3.resourceTypes.includes(t))),
+  stu3: new Set(stu3.resourceTypes.filter((t) => !dstu2.resourceTypes.includes(t))),
+};
+
+/** The version a resource type, or any resource inside a Bundle, belongs to only. */
+function versionByType(resource: unknown, depth = 0): FhirVersion | null {
+  if (!isObject(resource) || typeof resource.resourceType !== 'string' || depth > 4) return null;
+  for (const v of ['dstu2', 'stu3'] as const) if (versionOnlyTypes[v].has(resource.resourceType)) return v;
+  const nested: unknown[] = [];
+  if (Array.isArray(resource.entry)) for (const e of resource.entry) if (isObject(e)) nested.push(e.resource);
+  if (Array.isArray(resource.contained)) nested.push(...resource.contained);
+  for (const r of nested) {
+    const v = versionByType(r, depth + 1);
+    if (v) return v;
+  }
+  return null;
+}
+
+/**
+ * Guesses the FHIR version of a resource: by a type only one version has (MedicationOrder and
+ * Conformance are DSTU2, MedicationRequest and CapabilityStatement STU3), also inside a Bundle;
+ * otherwise by the version it validates against (DSTU2 when both accept it); otherwise null.
+ */
+export function guessVersion(resource: unknown): FhirVersion | null {
+  const byType = versionByType(resource);
+  if (byType) return byType;
+  if (!isObject(resource) || typeof resource.resourceType !== 'string') return null;
+  if (isValidResource(resource, 'dstu2')) return 'dstu2';
+  if (isValidResource(resource, 'stu3')) return 'stu3';
+  return null;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function fhirPath(resource: unknown, segments: string[]): string {
+  const root =
+    isObject(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
+  let path = root;
+  for (const s of segments) path += /^\d+$/.test(s) ? `[${s}]` : `.${s}`;
+  return path;
+}
+
+function valueAt(resource: unknown, segments: string[]): unknown {
+  let node = resource;
+  for (const s of segments) {
+    if (Array.isArray(node)) node = node[Number(s)];
+    else if (isObject(node)) node = node[s];
+    else return undefined;
+  }
+  return node;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+const typeNames: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  null: 'null',
+};
+
+/** The FHIR datatype whose definition an error comes from: `#/definitions/date/pattern` → date. */
+function datatypeOf(schemaPath: string): string | undefined {
+  const m = /#\/definitions\/([a-zA-Z0-9]+?)(?:-or-null)?\/(?:pattern|minimum|maximum|type)$/.exec(
+    schemaPath,
+  );
+  return m?.[1] && /^[a-z]/.test(m[1]) ? m[1] : undefined;
+}
+
+function toIssue(resource: unknown, e: AjvError): ValidationIssue {
+  const segments = pointerSegments(e.instancePath);
+  const value = valueAt(resource, segments);
+  const path = fhirPath(resource, segments);
+  const p = e.params;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return {
+        path: `${path}.${String(p.additionalProperty)}`,
+        message: `unknown element "${String(p.additionalProperty)}"`,
+      };
+    case 'required':
+      return { path: `${path}.${String(p.missingProperty)}`, message: 'required element is missing' };
+    case 'enum':
+      return {
+        path,
+        message: `expected one of ${(p.allowedValues as unknown[]).filter((v) => v !== null).join(', ')} but got ${describe(value)}`,
+      };
+    case 'const':
+      return { path, message: `expected ${describe(p.allowedValue)} but got ${describe(value)}` };
+    case 'pattern':
+    case 'minimum':
+    case 'maximum': {
+      const type = datatypeOf(e.schemaPath);
+      return {
+        path,
+        message: `${describe(value)} is not a valid ${type ?? `value (${e.message ?? e.keyword})`}`,
+      };
+    }
+    case 'type': {
+      const type = datatypeOf(e.schemaPath);
+      const expected = String(p.type)
+        .split(',')
+        .filter((t) => t !== 'null')
+        .map((t) => typeNames[t] ?? t)
+        .join(' or ');
+      const named = type && type !== p.type ? `${expected} (${type})` : expected;
+      return { path, message: `expected ${named} but got ${describe(value)}` };
+    }
+    case 'fhirChoice': {
+      // In the resource's own order, which is the order its author wrote them.
+      const choices = String(p.choices).split(',');
+      const present = isObject(value) ? Object.keys(value).filter((k) => choices.includes(k)) : choices;
+      return {
+        path: `${path}.${String(p.element)}`,
+        message: `only one of ${present.join(', ')} may be present`,
+      };
+    }
+    case 'discriminator':
+      return p.error === 'mapping'
+        ? { path, message: `unknown resourceType ${describe(p.tagValue)}` }
+        : { path: `${path}.resourceType`, message: 'resourceType must be a string naming a resource type' };
+    case 'minItems':
+      return { path, message: `expected at least ${String(p.limit)} item(s)` };
+    default:
+      return { path, message: e.message ?? e.keyword };
+  }
+}

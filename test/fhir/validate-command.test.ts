@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runValidate, validateCommand } from '../../src/cli/commands/validate.js';
+import { ExitRequest } from '../../src/cli/io.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'fhir');
+const tmp = mkdtempSync(join(tmpdir(), 'fhir-certify-validate-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('fhir-certify validate', () => {
+  it('exits 0 when every file of a folder is valid, detecting each version', async () => {
+    const out = await runValidate([fixtures]);
+    expect(out.exitCode).toBe(0);
+    expect(out.files).toHaveLength(6);
+    expect(out.files.filter((f) => f.file.includes('/dstu2/')).every((f) => f.version === 'dstu2')).toBe(
+      true,
+    );
+    expect(out.files.filter((f) => f.file.includes('/stu3/')).every((f) => f.version === 'stu3')).toBe(true);
+    expect(out.output).toContain('6 of 6 file(s) valid');
+    expect(out.output).toMatch(/patient\.json\s+│ Patient\s+│ stu3 \(detected\)\s+│ valid/);
+  });
+
+  it('exits 1 and shows the first issues when a file is invalid', async () => {
+    const p = JSON.parse(readFileSync(join(fixtures, 'stu3', 'patient.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const bad = join(tmp, 'bad-patient.json');
+    writeFileSync(bad, JSON.stringify({ ...p, gender: 'M' }));
+    const out = await runValidate([bad], { fhirVersion: 'stu3' });
+    expect(out.exitCode).toBe(1);
+    expect(out.output).toContain('Patient.gender: expected one of male, female, other, unknown but got "M"');
+    const json = await runValidate([bad], { fhirVersion: 'stu3', json: true });
+    const parsed = JSON.parse(json.output) as {
+      exitCode: number;
+      files: { valid: boolean; issues: { path: string }[] }[];
+    };
+    expect(parsed.exitCode).toBe(1);
+    expect(parsed.files[0]?.issues[0]?.path).toBe('Patient.gender');
+    // The same resource against the other version fails on its STU3-only element.
+    const asDstu2 = await runValidate([join(fixtures, 'stu3', 'patient.json')], { fhirVersion: 'dstu2' });
+    expect(asDstu2.exitCode).toBe(1);
+    expect(asDstu2.output).toContain('Patient.generalPractitioner: unknown element "generalPractitioner"');
+  });
+
+  it('exits 2 for a missing path, a file that is not JSON, JSON that is not a resource, an empty folder', async () => {
+    const notJson = join(tmp, 'broken.json');
+    writeFileSync(notJson, '{ "resourceType": ');
+    const notResource = join(tmp, 'plain.json');
+    writeFileSync(notResource, '{"hello": "world"}');
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    const cases: [string, RegExp][] = [
+      [join(tmp, 'nope.json'), /no such file or folder/],
+      [notJson, /not JSON .*give a FHIR resource in JSON/],
+      [notResource, /not a FHIR resource/],
+      [empty, /holds no \.json file/],
+    ];
+    for (const [path, message] of cases) {
+      const out = await runValidate([path]);
+      expect(out.exitCode, path).toBe(2);
+      expect(out.output, path).toMatch(message);
+    }
+  });
+
+  it('runs as a commander command and ends with the exit code', async () => {
+    let printed = '';
+    const io = { stdout: (t: string) => void (printed += t), stderr: () => undefined, env: {}, isTTY: false };
+    await validateCommand(io).parseAsync([join(fixtures, 'dstu2'), '--fhir-version', 'dstu2'], {
+      from: 'user',
+    });
+    expect(printed).toContain('3 of 3 file(s) valid');
+    const failing = validateCommand(io).parseAsync([join(fixtures, 'dstu2'), '--fhir-version', 'stu3'], {
+      from: 'user',
+    });
+    await expect(failing).rejects.toBeInstanceOf(ExitRequest);
+    await expect(failing).rejects.toMatchObject({ code: 1 });
+  });
+});
