@@ -1,0 +1,103 @@
+/** The DSTU2 Conformance and STU3 CapabilityStatement this partner publishes at [base]/metadata. */
+import type { FhirVersion } from './versions.js';
+import { FHIR_VERSION_NUMBER, RESOURCE_TYPES } from './versions.js';
+
+export const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
+const SECURITY_SERVICE = 'http://hl7.org/fhir/restful-security-service';
+/** Fixed so the statement is deterministic; it is the date this capability set was written. */
+const PUBLISHED = '2025-01-15';
+
+type Param = [name: string, type: 'string' | 'token' | 'date' | 'reference'];
+
+function searchParams(version: FhirVersion, type: string, faults: ReadonlySet<string>): Param[] {
+  const common: Param[] = [['_id', 'token']];
+  switch (type) {
+    case 'Patient': {
+      const params: Param[] = [
+        ['_id', 'token'],
+        ['family', 'string'],
+        ['given', 'string'],
+        ['name', 'string'],
+        ['birthdate', 'date'],
+        ['identifier', 'token'],
+        ['gender', 'token'],
+      ];
+      return faults.has('META-09') ? params.filter(([n]) => n !== 'birthdate' && n !== 'identifier') : params;
+    }
+    case 'Observation':
+      return [...common, ['patient', 'reference'], ['category', 'token'], ['code', 'token']];
+    case 'Location':
+      return [...common, ['name', 'string']];
+    case 'Coverage':
+      return version === 'stu3'
+        ? [...common, ['patient', 'reference'], ['beneficiary', 'reference'], ['subscriber', 'reference']]
+        : [...common, ['patient', 'reference'], ['subscriber', 'reference']];
+    default:
+      return [...common, ['patient', 'reference']];
+  }
+}
+
+function interactions(type: string, faults: ReadonlySet<string>): string[] {
+  if (type === 'Patient' && faults.has('META-06')) return ['read'];
+  if (type === 'Coverage' && faults.has('META-07')) return ['search-type'];
+  return ['read', 'search-type'];
+}
+
+export function capabilityStatement(
+  version: FhirVersion,
+  tokenUrl: string,
+  authorizeUrl: string,
+  faults: ReadonlySet<string>,
+): Record<string, unknown> {
+  const resource = RESOURCE_TYPES[version].map((type) => ({
+    type,
+    interaction: interactions(type, faults).map((code) => ({ code })),
+    searchParam: searchParams(version, type, faults).map(([name, type]) => ({ name, type })),
+  }));
+  const security: Record<string, unknown> = {
+    extension: [
+      {
+        url: OAUTH_URIS,
+        extension: [
+          { url: 'token', valueUri: faults.has('META-04') ? '/oauth/token' : tokenUrl },
+          { url: 'authorize', valueUri: authorizeUrl },
+        ],
+      },
+    ],
+    cors: false,
+    description: 'OAuth 2.0 client credentials (RFC 6749 §4.4); scope is the tenant id.',
+  };
+  if (!faults.has('META-05')) {
+    security.service = [
+      {
+        coding: [{ system: SECURITY_SERVICE, code: 'OAuth', display: 'OAuth' }],
+        text: 'OAuth2 using client credentials',
+      },
+    ];
+  }
+  const rest: Record<string, unknown> = {
+    mode: faults.has('META-03') ? 'client' : 'server',
+    security,
+    resource,
+  };
+  if (!faults.has('META-08')) {
+    if (version === 'stu3') rest.interaction = [{ code: 'batch' }];
+    else rest.transactionMode = 'batch';
+  }
+  return {
+    resourceType: version === 'dstu2' ? 'Conformance' : 'CapabilityStatement',
+    id: 'fhir-certify-reference',
+    name: 'fhir-certify reference partner',
+    status: 'active',
+    date: PUBLISHED,
+    publisher: 'fhir-certify',
+    description: 'The embedded reference partner of fhir-certify: synthetic data, two tenants.',
+    kind: 'instance',
+    software: { name: 'fhir-certify reference partner', version: '0.1.0' },
+    implementation: { description: 'fhir-certify reference partner (synthetic data only)' },
+    fhirVersion: faults.has('META-02') ? '4.0.1' : FHIR_VERSION_NUMBER[version],
+    acceptUnknown: 'no',
+    format: ['json'],
+    rest: [rest],
+  };
+}

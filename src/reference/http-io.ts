@@ -1,0 +1,109 @@
+/**
+ * Response writing and body reading for the reference partner. Every answer goes through `send`, which
+ * stamps `Server-Timing` with the server's own handling time (any configured or fault delay included),
+ * so the harness can tell its own overhead from the server's.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  startedAt: number;
+  /** Extra milliseconds to wait before answering (delayMs option plus LAT-* faults). */
+  delayMs: number;
+  /** Set when the response has been handed to `send`, so error handlers never answer twice. */
+  answered: boolean;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLarge extends Error {}
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyTooLarge(`request body larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (err) => {
+      if (!failed) {
+        failed = true;
+        reject(err);
+      }
+    });
+  });
+}
+
+export function send(
+  ex: Exchange,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+  extraDelayMs = 0,
+): void {
+  if (ex.answered) return;
+  ex.answered = true;
+  const delay = ex.delayMs + extraDelayMs;
+  const write = (): void => {
+    const { res } = ex;
+    if (res.destroyed) return;
+    const dur = performance.now() - ex.startedAt;
+    res.statusCode = status;
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.setHeader('Server-Timing', `app;dur=${dur.toFixed(3)}`);
+    res.end(body);
+  };
+  if (delay > 0) setTimeout(write, delay);
+  else write();
+}
+
+export type IssueCode =
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'security'
+  | 'login'
+  | 'expired'
+  | 'forbidden'
+  | 'not-found'
+  | 'not-supported'
+  | 'too-long'
+  | 'exception'
+  | 'throttled'
+  | 'transient'
+  | 'processing';
+
+/** A fake but plausible stack, for the SEC-03 fault only. */
+const LEAKED_STACK =
+  "TypeError: Cannot read properties of undefined (reading 'resourceType')\n" +
+  '    at FhirRouter.dispatch (/srv/partner/node_modules/fhir-router/lib/router.js:212:17)\n' +
+  '    at Server.handle (/srv/partner/src/server.js:88:22)\n' +
+  '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)';
+
+export function operationOutcome(code: IssueCode, diagnostics: string, leakStack = false): string {
+  return JSON.stringify({
+    resourceType: 'OperationOutcome',
+    issue: [
+      {
+        severity: 'error',
+        code,
+        diagnostics: leakStack ? `${diagnostics}\n${LEAKED_STACK}` : diagnostics,
+      },
+    ],
+  });
+}

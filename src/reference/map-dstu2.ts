@@ -1,0 +1,249 @@
+/** Synthetic records → DSTU2 (1.0.2) resources. Field names follow the DSTU2 StructureDefinitions. */
+import type { Json, MapOptions, Mapped } from './map-common.js';
+import { concept, mrnIdentifier, ms, patientRef, quantity } from './map-common.js';
+import type { PatientRec, TenantData } from './synthetic.js';
+import { DIASTOLIC, OBSERVATION_CATEGORY, SYSTOLIC } from './vocabulary.js';
+
+const CONDITION_CATEGORY = 'http://hl7.org/fhir/condition-category';
+
+export function mapTenantDstu2(data: TenantData, options: MapOptions): Mapped[] {
+  const out: Mapped[] = [];
+  for (const loc of data.locations) out.push(location(loc));
+  for (const p of data.patients) mapPatient(data, p, options.faults, out);
+  return out;
+}
+
+function location(loc: TenantData['locations'][number]): Mapped {
+  return {
+    resource: {
+      resourceType: 'Location',
+      id: loc.id,
+      status: 'active',
+      name: loc.name,
+      mode: 'instance',
+      type: {
+        coding: [
+          {
+            system: 'http://hl7.org/fhir/v3/RoleCode',
+            code: loc.kind,
+            display: loc.kind === 'HOSP' ? 'Hospital' : 'Outpatient facility',
+          },
+        ],
+      },
+      telecom: [{ system: 'phone', value: loc.phone, use: 'work' }],
+      address: {
+        use: 'work',
+        line: [loc.line],
+        city: loc.city,
+        state: loc.state,
+        postalCode: loc.postalCode,
+        country: 'US',
+      },
+    },
+  };
+}
+
+function displayName(p: PatientRec): string {
+  return `${p.given.join(' ')} ${p.family}`;
+}
+
+function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>, out: Mapped[]): void {
+  const name: Json = { use: 'official', family: [p.family], given: p.given };
+  if (!faults.has('RES-PAT-2')) name.prefix = [p.prefix];
+  const patient: Json & { resourceType: string; id: string } = {
+    resourceType: 'Patient',
+    id: p.id,
+    identifier: [mrnIdentifier(data.mrnSystem, p.mrn, !faults.has('RES-PAT-1'))],
+    active: true,
+    name: [name],
+    telecom: [{ system: 'phone', value: p.phone, use: 'home' }],
+    gender: p.gender,
+    birthDate: p.birthDate,
+    address: [
+      { use: 'home', line: [p.line], city: p.city, state: p.state, postalCode: p.postalCode, country: 'US' },
+    ],
+  };
+  if (!faults.has('RES-PAT-2')) patient.careProvider = [{ display: p.practitioner }];
+  if (faults.has('RES-VAL-1')) patient.nickname = p.given[0];
+  patient.managingOrganization = { display: data.organization };
+  out.push({ resource: patient });
+
+  const subject = patientRef(p.id, displayName(p));
+  const noDisplay = faults.has('RES-OBS-2');
+  const noValue = faults.has('RES-OBS-1');
+  const vitalCategory = {
+    coding: [{ system: OBSERVATION_CATEGORY, code: 'vital-signs', display: 'Vital Signs' }],
+    text: 'Vital Signs',
+  };
+
+  for (const visit of p.visits) {
+    for (const v of visit.vitals) {
+      const obs: Json & { resourceType: string; id: string } = {
+        resourceType: 'Observation',
+        id: v.id,
+        status: 'final',
+        category: vitalCategory,
+        code: concept(v.kind.code, { display: !noDisplay }),
+        subject,
+        encounter: { reference: `Encounter/${visit.encounterId}` },
+        effectiveDateTime: v.effective,
+      };
+      if (v.components) {
+        obs.component = [
+          {
+            code: concept(SYSTOLIC, { display: !noDisplay }),
+            valueQuantity: quantity(
+              noValue ? undefined : v.components[0],
+              v.kind.unit,
+              v.kind.ucum,
+              !noDisplay,
+            ),
+          },
+          {
+            code: concept(DIASTOLIC, { display: !noDisplay }),
+            valueQuantity: quantity(
+              noValue ? undefined : v.components[1],
+              v.kind.unit,
+              v.kind.ucum,
+              !noDisplay,
+            ),
+          },
+        ];
+      } else {
+        obs.valueQuantity = quantity(noValue ? undefined : v.value, v.kind.unit, v.kind.ucum, !noDisplay);
+      }
+      out.push({
+        resource: obs,
+        patientId: p.id,
+        date: ms(v.effective),
+        categories: ['vital-signs'],
+        codes: [v.kind.code.code],
+      });
+    }
+
+    const typeConcept = concept(visit.type, {
+      display: !faults.has('RES-ENC-1'),
+      text: !faults.has('RES-ENC-1'),
+    });
+    const locationId = faults.has('RES-LOC-1') ? `${visit.location.id}-gone` : visit.location.id;
+    const locationRef: Json = { reference: `Location/${locationId}` };
+    if (!faults.has('RES-ENC-2')) locationRef.display = visit.location.name;
+    out.push({
+      resource: {
+        resourceType: 'Encounter',
+        id: visit.encounterId,
+        status: 'finished',
+        class: 'outpatient',
+        type: [typeConcept],
+        patient: subject,
+        period: { start: visit.start, end: visit.end },
+        location: [{ location: locationRef, status: 'completed' }],
+      },
+      patientId: p.id,
+      date: ms(visit.start),
+    });
+  }
+
+  for (const lab of p.labs) {
+    out.push({
+      resource: {
+        resourceType: 'Observation',
+        id: lab.id,
+        status: 'final',
+        category: { coding: [{ system: OBSERVATION_CATEGORY, code: 'laboratory', display: 'Laboratory' }] },
+        code: concept(lab.code, { display: !noDisplay }),
+        subject,
+        effectiveDateTime: lab.effective,
+        valueQuantity: quantity(noValue ? undefined : lab.value, lab.unit, lab.unit, !noDisplay),
+      },
+      patientId: p.id,
+      date: ms(lab.effective),
+      categories: ['laboratory'],
+      codes: [lab.code.code],
+    });
+  }
+
+  for (const c of p.conditions) {
+    const condition: Json & { resourceType: string; id: string } = {
+      resourceType: 'Condition',
+      id: c.id,
+      patient: subject,
+      encounter: { reference: `Encounter/${c.encounterId}` },
+      code: concept(c.code, { display: !faults.has('RES-CON-1'), text: !faults.has('RES-CON-1') }),
+      category: { coding: [{ system: CONDITION_CATEGORY, code: 'diagnosis', display: 'Diagnosis' }] },
+      clinicalStatus: c.clinicalStatus,
+      verificationStatus: 'confirmed',
+      onsetDateTime: c.onset,
+    };
+    if (!faults.has('RES-CON-2')) {
+      condition.dateRecorded = c.recorded;
+      condition.severity = concept(c.severity);
+    }
+    out.push({ resource: condition, patientId: p.id, date: ms(c.recorded), codes: [c.code.code] });
+  }
+
+  for (const a of p.allergies) {
+    const noRecommended = faults.has('RES-ALG-2');
+    const reaction: Json = {
+      manifestation: [concept(a.manifestation, { text: !noRecommended })],
+      severity: a.severity,
+    };
+    if (!noRecommended) reaction.substance = concept(a.substance, { text: true });
+    const allergy: Json & { resourceType: string; id: string } = {
+      resourceType: 'AllergyIntolerance',
+      id: a.id,
+      patient: subject,
+      substance: concept(a.substance, { display: !faults.has('RES-ALG-1'), text: !faults.has('RES-ALG-1') }),
+      status: 'confirmed',
+      criticality: a.criticality === 'high' ? 'CRITH' : 'CRITL',
+      type: 'allergy',
+      category: a.substance.category,
+      onset: a.onset,
+      reaction: [reaction],
+    };
+    if (!noRecommended) {
+      allergy.recordedDate = a.recorded;
+      allergy.note = { text: a.note };
+    }
+    out.push({ resource: allergy, patientId: p.id, date: ms(a.recorded) });
+  }
+
+  for (const m of p.meds) {
+    const noRequired = faults.has('RES-MED-1');
+    const noRecommended = faults.has('RES-MED-2');
+    const dosage: Json = {
+      timing: { repeat: { frequency: 1, period: 1, periodUnits: 'd' } },
+      route: { coding: [{ system: 'http://snomed.info/sct', code: '26643006', display: 'Oral route' }] },
+    };
+    if (!noRecommended) dosage.text = m.drug.dosage;
+    const order: Json & { resourceType: string; id: string } = {
+      resourceType: 'MedicationOrder',
+      id: m.id,
+      dateWritten: m.written,
+      status: m.status,
+      patient: subject,
+      encounter: { reference: `Encounter/${m.encounterId}` },
+      medicationCodeableConcept: concept(m.drug, { text: !noRequired }),
+      dosageInstruction: [dosage],
+    };
+    if (!noRequired) order.prescriber = { display: m.prescriber };
+    if (!noRecommended) order.dateEnded = m.ended;
+    out.push({ resource: order, patientId: p.id, date: ms(m.written), codes: [m.drug.code] });
+  }
+
+  const cov = p.coverage;
+  const coverage: Json & { resourceType: string; id: string } = {
+    resourceType: 'Coverage',
+    id: cov.id,
+    period: { start: cov.start, end: cov.end },
+    type: { system: 'http://hl7.org/fhir/v3/ActCode', code: 'EHCPOL', display: 'extended healthcare' },
+    subscriberId: { system: `${data.mrnSystem}.9`, value: cov.subscriberId },
+    group: cov.group,
+    subscriber: subject,
+  };
+  if (!faults.has('RES-COV-1')) {
+    coverage.issuer = { display: cov.payor };
+    coverage.plan = cov.plan;
+  }
+  out.push({ resource: coverage, patientId: p.id, date: ms(cov.start) });
+}

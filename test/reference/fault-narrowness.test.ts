@@ -1,0 +1,47 @@
+/**
+ * Faults are narrow: with one fault switched on, the probes of every other requirement still hold.
+ * The slow probes (token expiry, latency) and the latency faults are left out to keep this quick; the
+ * known, unavoidable overlaps are listed with their reason.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ReferencePartner } from '../../src/reference/index.js';
+import { listFaults, startReferencePartner } from '../../src/reference/index.js';
+import { probes } from './probes.js';
+
+const ALLOWED_OVERLAP: Record<string, string[]> = {
+  // Accepting any secret also accepts the secret a rotation retired.
+  'AUTH-03': ['AUTH-10'],
+  // With tenant A's patients hidden there is no tenant A patient to try on tenant B.
+  'ROUTE-01': ['ROUTE-02'],
+};
+
+const started: ReferencePartner[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.close()));
+});
+
+const faults = listFaults().filter((f) => !f.name.startsWith('LAT-'));
+const fastProbes = Object.entries(probes).filter(([, probe]) => !probe.slow && !probe.options);
+
+describe.concurrent('faults are narrow', () => {
+  it.each(faults)('$name breaks no other requirement', async ({ name }) => {
+    const broken: string[] = [];
+    const shared = await startReferencePartner({ faults: [name], patientsPerTenant: 4 });
+    started.push(shared);
+    for (const version of ['dstu2', 'stu3'] as const) {
+      for (const [id, probe] of fastProbes) {
+        if (id === name || ALLOWED_OVERLAP[name]?.includes(id)) continue;
+        const p = probe.mutates
+          ? await startReferencePartner({ faults: [name], patientsPerTenant: 4 })
+          : shared;
+        try {
+          const problems = await probe.run(p, version);
+          if (problems.length > 0) broken.push(`${id} (${version}): ${problems.join('; ')}`);
+        } finally {
+          if (p !== shared) await p.close();
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
