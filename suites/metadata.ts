@@ -10,6 +10,7 @@ import {
   RESTFUL_SECURITY_SERVICE,
   absoluteHttpUrl,
   array,
+  brief,
   interactionCodes,
   isObject,
   oauthUris,
@@ -81,7 +82,7 @@ export const metadataChecks = defineChecks([
       const type = parsed.value.resourceType;
       if (type !== 'Conformance' && type !== 'CapabilityStatement') {
         return fail(
-          `expected resourceType Conformance (DSTU2) or CapabilityStatement (STU3), got ${JSON.stringify(type ?? null)}`,
+          `expected resourceType Conformance (DSTU2) or CapabilityStatement (STU3), got ${brief(type ?? null)}`,
         );
       }
       ctx.state.capability = parsed.value;
@@ -103,7 +104,7 @@ export const metadataChecks = defineChecks([
         outcome = fail('the capability statement has no fhirVersion; declare 1.0.2 (DSTU2) or 3.0.1 (STU3)');
       } else if (!detected) {
         outcome = fail(
-          `fhirVersion ${JSON.stringify(declared)} has no profile here: only 1.0.x (DSTU2) and 3.0.x (STU3) can be certified`,
+          `fhirVersion ${brief(declared)} has no profile here: only 1.0.x (DSTU2) and 3.0.x (STU3) can be certified`,
         );
       } else if (capability.resourceType !== capabilityType[detected]) {
         outcome = fail(
@@ -131,7 +132,9 @@ export const metadataChecks = defineChecks([
     async run(ctx) {
       const rest = serverRest(ctx.state.capability!);
       if (!rest) {
-        const modes = objects(ctx.state.capability!.rest).map((r) => String(r.mode));
+        const modes = objects(ctx.state.capability!.rest).map((r) =>
+          typeof r.mode === 'string' ? r.mode : brief(r.mode),
+        );
         return judged(
           fail(
             `no rest entry has mode "server" (found ${modes.length ? modes.join(', ') : 'no rest entries'})`,
@@ -182,7 +185,7 @@ export const metadataChecks = defineChecks([
       return judged(
         warn(
           near
-            ? `security.service has code ${JSON.stringify(near.code)} with system ${JSON.stringify(near.system ?? null)}; expected code "OAuth" with system ${RESTFUL_SECURITY_SERVICE}`
+            ? `security.service has code ${JSON.stringify(near.code)} with system ${brief(near.system ?? null)}; expected code "OAuth" with system ${RESTFUL_SECURITY_SERVICE}`
             : `security.service has no coding with code "OAuth" and system ${RESTFUL_SECURITY_SERVICE}`,
         ),
         ctx.state.metadataEvidence,
@@ -273,7 +276,7 @@ export const metadataChecks = defineChecks([
     requires: ['meta-02-fhir-version'],
     async run(ctx) {
       const formats = array(ctx.state.capability!.format).map((f) =>
-        String(f).split(';')[0]!.trim().toLowerCase(),
+        (typeof f === 'string' ? f : '').split(';')[0]!.trim().toLowerCase(),
       );
       const version = versionOf(ctx);
       const expected = fhirJsonMediaType[version];

@@ -4,6 +4,7 @@
  */
 import type { RunContext } from '../engine/context.js';
 import type { Exchange, HttpRequest } from '../http/exchange.js';
+import { requestHonouringRetryAfter } from '../http/retry.js';
 import { TokenProvider } from './token-client.js';
 
 declare module '../engine/state.js' {
@@ -33,10 +34,17 @@ export function tokenProvider(ctx: RunContext): TokenProvider {
  */
 export async function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Promise<Exchange> {
   const tokens = tokenProvider(ctx);
-  const first = await ctx.http.request({ ...req, bearer: await tokens.get(tenant) });
+  // A 429 is waited out as its Retry-After asks, within the per-request timeout and the run's abort.
+  const send = async (): Promise<Exchange> =>
+    requestHonouringRetryAfter(
+      ctx.http,
+      { ...req, bearer: await tokens.get(tenant) },
+      { maxWaitMs: ctx.options.timeoutMs, signal: ctx.signal },
+    );
+  const first = await send();
   if (first.status !== 401) return first;
   tokens.invalidate(tenant);
-  return ctx.http.request({ ...req, bearer: await tokens.get(tenant) });
+  return send();
 }
 
 /** `[base]/path`, without doubled slashes. */

@@ -3,7 +3,7 @@
  * usable token or the one reason it is not usable.
  */
 import type { Exchange } from '../http/exchange.js';
-import { isObject } from '../fhir/capability.js';
+import { brief, isObject } from '../fhir/capability.js';
 
 export interface IssuedToken {
   accessToken: string;
@@ -57,8 +57,11 @@ export function oauthError(exchange: Exchange): string | undefined {
   return typeof parsed.value.error === 'string' ? parsed.value.error : undefined;
 }
 
+/**
+ * Never quotes a long string (it may be a real token) and never stringifies a structure: a partner's
+ * deeply nested `access_token` would make JSON.stringify throw RangeError instead of failing AUTH-01.
+ */
 function describeValue(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : JSON.stringify(value);
-  return `${JSON.stringify(value)?.slice(0, 40)} (${Array.isArray(value) ? 'array' : typeof value})`;
+  if (typeof value === 'string' && value.length > 40) return `a ${value.length}-character string`;
+  return brief(value, 40);
 }

@@ -15,6 +15,12 @@ import type { RunState } from './state.js';
 
 /** More exchanges than this in one row are summarised: the report stays readable and bounded. */
 const MAX_EVIDENCE_PER_ROW = 12;
+/**
+ * Messages and subjects quote partner values; a partner can make those megabytes long. Rows are cut
+ * here so that the report stays bounded whatever a check quoted.
+ */
+const MAX_MESSAGE_CHARS = 2000;
+const MAX_SUBJECT_CHARS = 300;
 
 export interface RunChecksInput {
   checks: Check[];
@@ -42,10 +48,13 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
   const latency: LatencyRow[] = [];
   const outcomeOf = new Map<string, { met: boolean; why: string }>();
   const runAbort = new AbortController();
-  const runTimer = setTimeout(
-    () => runAbort.abort(new Error(`the whole-run timeout of ${options.runTimeoutMs} ms was reached`)),
-    options.runTimeoutMs,
-  );
+  const runTimer = setTimeout(() => {
+    const reason = `the whole-run timeout of ${options.runTimeoutMs} ms was reached`;
+    runAbort.abort(new Error(reason));
+    // The abandoned check may still be waiting on the network: stop its requests now, so the run
+    // ends at the run timeout and not a per-request timeout later.
+    client.cancelAll(reason);
+  }, options.runTimeoutMs);
   runTimer.unref();
   const ids = new Set<string>();
 
@@ -140,7 +149,10 @@ function toRow(
   const level = outcome.level ?? base.level;
   // A recommended requirement that is not met is a warning, whatever the check called it.
   const status: Status = level === 'recommended' && outcome.status === 'fail' ? 'warn' : outcome.status;
-  let id = count > 1 || outcome.subject ? `${check.id}#${outcome.subject ?? index + 1}` : check.id;
+  const subject = outcome.subject
+    ? cut(redactor.mask(String(outcome.subject)), MAX_SUBJECT_CHARS)
+    : undefined;
+  let id = count > 1 || subject ? `${check.id}#${subject ?? index + 1}` : check.id;
   for (let n = 2; ids.has(id); n++) id = `${id}~${n}`;
   ids.add(id);
   const evidence = capEvidence(outcome.evidence ?? (count > 1 ? [] : sink));
@@ -149,12 +161,16 @@ function toRow(
     requirement: base.requirement,
     level,
     title: base.title,
-    ...(outcome.subject ? { subject: redactor.mask(outcome.subject) } : {}),
+    ...(subject ? { subject } : {}),
     status,
-    message: redactor.mask(outcome.message),
+    message: cut(redactor.mask(String(outcome.message)), MAX_MESSAGE_CHARS),
     evidence,
     durationMs,
   };
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text;
 }
 
 function capEvidence(evidence: Evidence[]): Evidence[] {

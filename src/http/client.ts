@@ -5,6 +5,7 @@
  * is masked the moment it is captured. It never throws for anything a partner does: every failure is
  * an Exchange with `error` set.
  */
+import { isUtf8 } from 'node:buffer';
 import { rootCertificates } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
@@ -35,6 +36,8 @@ const DEFAULT_EVIDENCE_BODY = 4096;
 export class HttpClient implements Http {
   private readonly agent: Agent;
   private readonly evidenceBodyBytes: number;
+  /** Aborted by `cancelAll`: in-flight requests stop and new ones are not sent. */
+  private readonly cancelled = new AbortController();
 
   constructor(private readonly options: HttpClientOptions) {
     this.evidenceBodyBytes = options.evidenceBodyBytes ?? DEFAULT_EVIDENCE_BODY;
@@ -66,10 +69,22 @@ export class HttpClient implements Http {
     };
   }
 
+  /**
+   * Stops every request in flight and refuses new ones (the whole-run timeout). A check the engine has
+   * given up on may still be running; without this its requests would hold the run open for up to a
+   * per-request timeout each, and `close()` would wait for them.
+   */
+  cancelAll(reason: string): void {
+    if (!this.cancelled.signal.aborted) this.cancelled.abort(new Error(reason));
+  }
+
   async request(req: HttpRequest): Promise<Exchange> {
     const method = (req.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = {
       accept: 'application/fhir+json, application/json+fhir;q=0.9, application/json;q=0.8',
+      // Said out loud, so a partner that compresses anyway is plainly at fault: bodies are never
+      // decompressed here (no decompression bomb can inflate past the size cap).
+      'accept-encoding': 'identity',
       'user-agent': this.options.userAgent ?? 'fhir-certify',
       ...lowerKeys(req.headers ?? {}),
     };
@@ -87,12 +102,19 @@ export class HttpClient implements Http {
 
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
-    const refused = this.refuse(req.url);
+    const refused = this.refuse(req.url) ?? this.cancelledError();
     if (refused) return this.finish(req, method, headers, body, startedAt, t0, { error: refused });
 
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const maxBytes = req.maxBytes ?? this.options.maxResponseBytes;
+    // One deadline for connect + headers + the whole body: undici's headersTimeout and bodyTimeout
+    // restart on every byte, so a partner dripping a byte a second would never trip them alone.
     const deadline = AbortSignal.timeout(timeoutMs);
+    const stop = new AbortController();
+    const onDeadline = (): void => stop.abort(deadline.reason);
+    const onCancel = (): void => stop.abort(this.cancelled.signal.reason);
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    this.cancelled.signal.addEventListener('abort', onCancel, { once: true });
     let status = 0;
     let responseHeaders: Record<string, string> = {};
     let headersMs: number | undefined;
@@ -105,7 +127,7 @@ export class HttpClient implements Http {
         method: method as 'GET',
         headers,
         body,
-        signal: deadline,
+        signal: stop.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -127,7 +149,10 @@ export class HttpClient implements Http {
         chunks.push(chunk);
       }
     } catch (err) {
-      error = classifyError(err, deadline.aborted, timeoutMs);
+      error = this.cancelledError() ?? classifyError(err, deadline.aborted, timeoutMs);
+    } finally {
+      deadline.removeEventListener('abort', onDeadline);
+      this.cancelled.signal.removeEventListener('abort', onCancel);
     }
     return this.finish(req, method, headers, body, startedAt, t0, {
       status,
@@ -140,6 +165,12 @@ export class HttpClient implements Http {
 
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
+  }
+
+  private cancelledError(): HttpError | undefined {
+    if (!this.cancelled.signal.aborted) return undefined;
+    const reason = this.cancelled.signal.reason as Error;
+    return { code: 'aborted', message: `not completed: ${reason.message}` };
   }
 
   private refuse(url: string): HttpError | undefined {
@@ -230,7 +261,7 @@ export class HttpClient implements Http {
         return text;
       },
       json() {
-        parsed ??= parseJson(exchange.text, status);
+        parsed ??= incomplete(got.error) ?? notJson(body, headers) ?? parseJson(exchange.text, status);
         return parsed;
       },
       ...(got.error ? { error: got.error } : {}),
@@ -245,6 +276,46 @@ export class HttpClient implements Http {
     if (!req.quiet) capture();
     return exchange;
   }
+}
+
+/**
+ * A status line may have arrived before the answer broke (reset, bad chunk, size cap, deadline): the
+ * bytes so far can still parse (`{}` from a cut-off chunked body), and a check that looked only at
+ * `status` would then judge a fragment. So a broken answer is never JSON, and says why.
+ */
+function incomplete(error: HttpError | undefined): JsonResult | undefined {
+  return error
+    ? { ok: false, reason: `the answer is incomplete (${error.code}: ${error.message})` }
+    : undefined;
+}
+
+/**
+ * Bodies that must not be read as JSON text even if they would parse: bytes in an encoding the
+ * harness did not accept (it asked for identity and never inflates), and bytes that are not UTF-8
+ * (RFC 8259 §8.1), which decoding would silently turn into U+FFFD and so "repair".
+ */
+function notJson(body: Buffer, headers: Record<string, string>): JsonResult | undefined {
+  const encoding = (headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    return {
+      ok: false,
+      reason: `the body is Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}, which the harness did not accept (it sends Accept-Encoding: identity) and does not decompress`,
+    };
+  }
+  if (body.length > 0 && !isUtf8(body)) {
+    return { ok: false, reason: `the body is not valid UTF-8 (${invalidUtf8At(body)})` };
+  }
+  return undefined;
+}
+
+/** Where the first invalid byte is, for a message a partner can act on. */
+function invalidUtf8At(body: Buffer): string {
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  const at = decoded.indexOf('\uFFFD');
+  if (at < 0) return 'the bytes cannot be decoded';
+  const offset = Buffer.byteLength(decoded.slice(0, at), 'utf8');
+  const byte = body[offset];
+  return `first bad byte 0x${(byte ?? 0).toString(16).padStart(2, '0')} near byte offset ${offset}`;
 }
 
 function parseJson(text: string, status: number): JsonResult {

@@ -7,6 +7,7 @@ export function classifyError(err: unknown, deadlineHit: boolean, timeoutMs: num
   const e = err as {
     code?: string;
     name?: string;
+    constructor?: { name?: string };
     message?: string;
     cause?: { code?: string; message?: string };
   };
@@ -14,6 +15,11 @@ export function classifyError(err: unknown, deadlineHit: boolean, timeoutMs: num
   const message = e.message ?? String(err);
   if (deadlineHit || e.name === 'TimeoutError') {
     return { code: 'timeout', message: `no complete answer within the ${timeoutMs} ms request timeout` };
+  }
+  // undici's HTTPParserError carries no `code` (llhttp's HPE_* name is only in the message), so a bad
+  // chunk size, a garbage status line or an overflowing chunk would otherwise read as a network error.
+  if (e.name === 'HTTPParserError' || e.constructor?.name === 'HTTPParserError') {
+    return { code: 'protocol', message: `the answer is not valid HTTP (${message})` };
   }
   switch (code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
@@ -36,6 +42,13 @@ export function classifyError(err: unknown, deadlineHit: boolean, timeoutMs: num
       return { code: 'dns', message: `the host name does not resolve (${message})` };
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
       return { code: 'too-large', message };
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return {
+        code: 'too-large',
+        message: `the response headers exceed undici's header size limit (${message})`,
+      };
+    // Content-Length that disagrees with the framing (e.g. with Transfer-Encoding: chunked as well).
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_HEADER_TOKEN':
     case 'UND_ERR_INFO':

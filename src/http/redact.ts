@@ -9,7 +9,9 @@ const MIN_SECRET_LENGTH = 4;
 /** JSON and form fields whose values are credentials whatever they hold. */
 const SENSITIVE_JSON =
   /("(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")/g;
-const SENSITIVE_FORM = /((?:^|&)(?:client_secret|access_token|refresh_token|assertion)=)([^&]*)/g;
+// A form value ends at `&`, or at a quote, backslash or space when the form sits inside JSON text
+// (the whole report is masked once more); form-encoded values never hold those characters.
+const SENSITIVE_FORM = /((?:^|&)(?:client_secret|access_token|refresh_token|assertion)=)([^&"\\\s]*)/g;
 
 export function maskToken(token: string): string {
   if (token.length <= TOKEN_PREFIX * 2) return '***';
