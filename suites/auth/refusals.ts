@@ -1,0 +1,66 @@
+/**
+ * AUTH-03, AUTH-04, AUTH-05: the token endpoint refuses bad requests as RFC 6749 §5.2 says. Each request
+ * is the app's own request with exactly one thing wrong.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { defineChecks } from '../../src/engine/check.js';
+import { workingSecret } from './credentials.js';
+import { askToken, judgeRefusal } from './shared.js';
+
+export const refusals = defineChecks([
+  {
+    id: 'auth-03-wrong-secret',
+    requirement: 'AUTH-03',
+    title: 'a wrong client_secret is refused with invalid_client',
+    requires: ['meta-04-oauth-uris'],
+    async run(ctx) {
+      // A random secret, not a variation of the real one: an answer that echoes it leaks nothing.
+      const { exchange } = await askToken(ctx, {
+        clientId: ctx.options.clientId,
+        clientSecret: `wrong-${randomBytes(18).toString('base64url')}`,
+        scope: ctx.options.tenants[0],
+      });
+      return judgeRefusal(exchange, 'a wrong client_secret', [400, 401], ['invalid_client']);
+    },
+  },
+  {
+    id: 'auth-04-unknown-client',
+    requirement: 'AUTH-04',
+    title: 'an unknown client_id is refused with invalid_client',
+    requires: ['meta-04-oauth-uris'],
+    async run(ctx) {
+      const { exchange } = await askToken(ctx, {
+        clientId: `fhir-certify-unknown-${randomUUID()}`,
+        clientSecret: await workingSecret(ctx),
+        scope: ctx.options.tenants[0],
+      });
+      return judgeRefusal(exchange, 'an unknown client_id', [400, 401], ['invalid_client']);
+    },
+  },
+  {
+    id: 'auth-05-grant-type',
+    requirement: 'AUTH-05',
+    title: 'a missing or unsupported grant_type is refused',
+    requires: ['meta-04-oauth-uris'],
+    async run(ctx) {
+      const base = {
+        clientId: ctx.options.clientId,
+        clientSecret: await workingSecret(ctx),
+        scope: ctx.options.tenants[0],
+      };
+      const errors = ['unsupported_grant_type', 'invalid_request'];
+      const missing = await askToken(ctx, { ...base, omitGrantType: true });
+      const password = await askToken(ctx, { ...base, grantType: 'password' });
+      return [
+        judgeRefusal(missing.exchange, 'a request without grant_type', [400], errors, {
+          subject: 'grant_type missing',
+          evidence: [missing.exchange.evidence],
+        }),
+        judgeRefusal(password.exchange, 'grant_type=password', [400], errors, {
+          subject: 'grant_type=password',
+          evidence: [password.exchange.evidence],
+        }),
+      ];
+    },
+  },
+]);

@@ -1,0 +1,161 @@
+/**
+ * AUTH-01, AUTH-02, AUTH-06, AUTH-11: the token the app gets, and what its response says and must
+ * not say.
+ */
+import { claimNamingTenant, inspectJwt } from '../../src/auth/jwt.js';
+import { fhirUrl } from '../../src/auth/session.js';
+import { defineChecks, fail, na, pass, warn, type Check } from '../../src/engine/check.js';
+import { describe, type Exchange } from '../../src/http/exchange.js';
+import { knownSecrets, secretChoice, sessionTokens, workingSecret } from './credentials.js';
+import { askToken, isSuccess } from './shared.js';
+
+/** AUTH-06: how far a JWT's exp may be from what expires_in announced. */
+export const EXP_TOLERANCE_S = 120;
+
+export const tokenIssued = defineChecks([
+  {
+    id: 'auth-01-token',
+    requirement: 'AUTH-01',
+    title: 'valid credentials and a known tenant get a Bearer token with expires_in',
+    requires: ['meta-04-oauth-uris'],
+    async run(ctx) {
+      const tenant = ctx.options.tenants[0];
+      if (!tenant || !ctx.options.clientId)
+        return fail('the run has no client id or tenant to ask a token for');
+      const choice = await secretChoice(ctx);
+      const { exchange, parsed } = await askToken(ctx, {
+        clientId: ctx.options.clientId,
+        clientSecret: await workingSecret(ctx),
+        scope: tenant,
+      });
+      if (!parsed.ok) {
+        return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}`);
+      }
+      ctx.state.authToken = { exchange, token: parsed.token, tenant };
+      await sessionTokens(ctx);
+      const data = await ctx.http.request({
+        url: fhirUrl(ctx, 'Patient?_count=1'),
+        bearer: parsed.token.accessToken,
+      });
+      const issued = `HTTP 200 with a Bearer access_token, expires_in ${parsed.token.expiresIn} s`;
+      if (!isSuccess(data)) {
+        return fail(
+          `${issued}, but GET Patient?_count=1 with that token answered ${describe(data)}; an issued token must reach the tenant's data`,
+        );
+      }
+      const note =
+        choice === 'rotated'
+          ? ' (with the rotated secret)'
+          : choice === 'original'
+            ? ' (with the original secret: the rotated one was refused, see AUTH-10)'
+            : '';
+      return pass(`${issued}${note}; GET Patient?_count=1 with it answered HTTP ${data.status}`);
+    },
+  },
+  {
+    id: 'auth-02-no-store',
+    requirement: 'AUTH-02',
+    title: 'the token response carries Cache-Control: no-store',
+    requires: ['auth-01-token'],
+    async run(ctx) {
+      const { exchange } = ctx.state.authToken!;
+      const cacheControl = exchange.headers['cache-control'] ?? '';
+      const pragma = exchange.headers.pragma ?? '';
+      const missing: string[] = [];
+      if (!/(^|[\s,])no-store($|[\s,;])/i.test(cacheControl)) {
+        missing.push(`Cache-Control: no-store (got ${cacheControl ? JSON.stringify(cacheControl) : 'none'})`);
+      }
+      if (!/no-cache/i.test(pragma))
+        missing.push(`Pragma: no-cache (got ${pragma ? JSON.stringify(pragma) : 'none'})`);
+      const evidence = [exchange.evidence];
+      return missing.length
+        ? warn(
+            `the token response lacks ${missing.join(' and ')}; tokens must not be cached (RFC 6749 §5.1)`,
+            {
+              evidence,
+            },
+          )
+        : pass('the token response carries Cache-Control: no-store and Pragma: no-cache', { evidence });
+    },
+  },
+]);
+
+export const tokenInspected: Check = {
+  id: 'auth-06-jwt',
+  requirement: 'AUTH-06',
+  title: 'a JWT access token decodes, its exp agrees with expires_in, and it names the tenant',
+  requires: ['auth-01-token'],
+  async run(ctx) {
+    const { token, tenant, exchange } = ctx.state.authToken!;
+    const evidence = [exchange.evidence];
+    const seen = inspectJwt(token.accessToken);
+    if (seen.kind === 'opaque')
+      return na('the access token is opaque (not a JWT): nothing to decode', { evidence });
+    if (seen.kind === 'malformed') {
+      return fail(`the access token looks like a JWT but does not decode: ${seen.reason}`, { evidence });
+    }
+    const problems: string[] = [];
+    const { exp } = seen.claims;
+    const expected = Math.round(token.obtainedAt / 1000) + token.expiresIn;
+    if (typeof exp !== 'number') {
+      problems.push('it has no numeric exp claim');
+    } else if (Math.abs(exp - expected) > EXP_TOLERANCE_S) {
+      problems.push(
+        `its exp is ${Math.round(exp - expected)} s away from what expires_in (${token.expiresIn} s) announced (tolerance ±${EXP_TOLERANCE_S} s)`,
+      );
+    }
+    const claim = claimNamingTenant(seen.claims, tenant);
+    if (!claim)
+      problems.push(`no scope, scp, tid or tenant claim carries the tenant ${tenant} that was asked for`);
+    if (problems.length)
+      return fail(`the JWT access token decodes, but ${problems.join('; ')}`, { evidence });
+    return pass(
+      `the JWT (alg ${String(seen.header.alg)}) decodes, exp agrees with expires_in within ${EXP_TOLERANCE_S} s, and its ${claim} claim names the tenant`,
+      { evidence },
+    );
+  },
+};
+
+export const secretNotEchoed: Check = {
+  id: 'auth-11-no-secret-echo',
+  requirement: 'AUTH-11',
+  title: 'the token response never echoes the client secret',
+  requires: ['meta-04-oauth-uris'],
+  async run(ctx) {
+    const secrets = knownSecrets(ctx);
+    const exchanges = ctx.state.tokenExchanges ?? [];
+    const echoing: Array<{ exchange: Exchange; where: string }> = [];
+    for (const exchange of exchanges) {
+      const where = echoIn(exchange, secrets);
+      if (where) echoing.push({ exchange, where });
+    }
+    if (echoing.length) {
+      const first = echoing[0]!;
+      return fail(
+        `${echoing.length} of ${exchanges.length} token responses echo the client secret (first in ${first.where} of an HTTP ${first.exchange.status} answer); never return it`,
+        { evidence: echoing.map((e) => e.exchange.evidence) },
+      );
+    }
+    if (exchanges.length === 0) return fail('no token response was obtained to inspect (see AUTH-01)');
+    return pass(
+      `none of the ${exchanges.length} token responses (success and refusals) echoes the client secret`,
+      {
+        evidence: [exchanges[0]!.evidence],
+      },
+    );
+  },
+};
+
+/** Where a known secret appears in a raw answer (body or a header), or undefined. */
+function echoIn(exchange: Exchange, secrets: string[]): string | undefined {
+  const forms = (s: string): string[] => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)];
+  for (const secret of secrets) {
+    for (const form of forms(secret)) {
+      if (exchange.text.includes(form)) return 'the body';
+      for (const [name, value] of Object.entries(exchange.headers)) {
+        if (value.includes(form)) return `the ${name} header`;
+      }
+    }
+  }
+  return undefined;
+}

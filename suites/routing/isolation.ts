@@ -1,0 +1,196 @@
+/**
+ * ROUTE-02: what tenant A's token finds, tenant B's token can neither read nor find, and the other way
+ * round, for every resource type the partner serves and the app reads. A leak is judged by content: ids
+ * may collide between two tenants' servers (both may number patients from 1), so an answer leaks only
+ * when it holds a resource equal to one of the owner's (ignoring `meta`).
+ */
+import { asTenant, fhirUrl } from '../../src/auth/session.js';
+import { defineChecks, fail, na, pass, type Outcome } from '../../src/engine/check.js';
+import type { RunContext } from '../../src/engine/context.js';
+import { describe, type Exchange } from '../../src/http/exchange.js';
+import { bundleEntries, isResource, type ResourceLike } from '../../src/fhir/bundle.js';
+import { resourceEntry } from '../../src/fhir/capability.js';
+import type { Probe } from '../../src/fhir/probe.js';
+import { fill, probeValues, type ProbeValues } from '../../src/fhir/search-values.js';
+import type { RequestTemplate } from '../../src/profile/model.js';
+
+/** How many of the owner's resources of each type are tried with the other tenant's token. */
+const SAMPLES_PER_TYPE = 3;
+/** Statuses that say "not yours" to a read. */
+const NOT_READABLE = new Set([401, 403, 404, 410]);
+
+export const isolation = defineChecks([
+  {
+    id: 'route-02-isolation',
+    requirement: 'ROUTE-02',
+    title: "one tenant's resources are invisible to another tenant's token",
+    // META-02 loads the profile, whose resource types are crossed with the capability statement's.
+    requires: ['meta-02-fhir-version', 'route-01-tenant-data'],
+    async run(ctx) {
+      const tenants = ctx.options.tenants;
+      if (tenants.length < 2) {
+        return na('only one tenant is configured: give a second --tenant to test isolation between tenants');
+      }
+      const types = servedTypes(ctx);
+      const outcomes: Outcome[] = [];
+      for (const owner of tenants) {
+        for (const other of tenants) {
+          if (owner === other) continue;
+          const probe = ctx.state.probes!.get(owner)!;
+          for (const type of types) outcomes.push(await crossCheck(ctx, probe, other, type));
+        }
+      }
+      return outcomes;
+    },
+  },
+]);
+
+/** The profile's resource types that the capability statement declares (Patient first). */
+function servedTypes(ctx: RunContext): string[] {
+  const declared = (type: string): boolean =>
+    !ctx.state.restServer || !!resourceEntry(ctx.state.restServer, type);
+  const fromProfile = ctx.state.profile?.resources.map((r) => r.type) ?? ['Patient'];
+  const types = fromProfile.filter(declared);
+  return ['Patient', ...types.filter((t) => t !== 'Patient')];
+}
+
+function short(tenant: string): string {
+  return tenant.slice(0, 8);
+}
+
+async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: string): Promise<Outcome> {
+  const owner = probe.tenant;
+  const subject = `${type} of tenant ${short(owner)}… via tenant ${short(other)}…`;
+  const values = probeValues(probe.patient, probe.id);
+  const exchanges: Exchange[] = [];
+  const evidence = (): Outcome['evidence'] => exchanges.map((e) => e.evidence);
+
+  // What the owner's token finds.
+  let samples: ResourceLike[];
+  if (type === 'Patient') {
+    samples = [probe.patient as ResourceLike];
+  } else {
+    const own = await asTenant(ctx, owner, request(ctx, ownSearch(ctx, type), values));
+    exchanges.push(own);
+    const body = own.status === 200 ? own.json() : undefined;
+    samples = body?.ok
+      ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
+      : [];
+    if (samples.length === 0) {
+      return na(
+        `tenant ${short(owner)}… has no ${type} to cross-check (its own search answered ${describe(own)} with none)`,
+        {
+          subject,
+          evidence: evidence(),
+        },
+      );
+    }
+  }
+  const owned = new Map(samples.map((r) => [`${r.resourceType}/${r.id}`, canonical(r)]));
+  const leakIn = (found: ResourceLike[]): string | undefined =>
+    found
+      .map((r) => `${r.resourceType}/${String(r.id)}`)
+      .find((key, i) => owned.get(key) === canonical(found[i]!));
+
+  const problems: string[] = [];
+  // Reads by id with the other tenant's token.
+  for (const resource of samples) {
+    const path = `${type}/${encodeURIComponent(String(resource.id))}`;
+    const res = await asTenant(ctx, other, { url: fhirUrl(ctx, path) });
+    exchanges.push(res);
+    const body = res.status === 200 ? res.json() : undefined;
+    if (body?.ok && isResource(body.value) && leakIn([body.value])) {
+      problems.push(`GET ${path} returned tenant ${short(owner)}…'s resource`);
+    } else if (!NOT_READABLE.has(res.status) && res.status !== 200) {
+      problems.push(`GET ${path} answered ${describe(res)}, expected 404, 403 or 401`);
+    }
+  }
+  // Searches with the owner's identifying values.
+  for (const search of leakSearches(ctx, type, values, samples)) {
+    const res = await asTenant(ctx, other, request(ctx, search, values));
+    exchanges.push(res);
+    if (res.status >= 500 || res.status === 0) {
+      problems.push(`${label(search)} answered ${describe(res)}; isolation cannot be confirmed`);
+      continue;
+    }
+    const body = res.status === 200 ? res.json() : undefined;
+    const leaked = body?.ok ? leakIn(bundleEntries(body.value)) : undefined;
+    if (leaked) problems.push(`${label(search)} found tenant ${short(owner)}…'s ${leaked}`);
+  }
+  const what = `${samples.length} ${type} of tenant ${short(owner)}…`;
+  return problems.length
+    ? fail(`tenant ${short(other)}…'s token reaches ${what}: ${problems.join('; ')}`, {
+        subject,
+        evidence: evidence(),
+      })
+    : pass(`${what} can neither be read by id nor found by search with tenant ${short(other)}…'s token`, {
+        subject,
+        evidence: evidence(),
+      });
+}
+
+function hasId(r: ResourceLike): boolean {
+  return typeof r.id === 'string' && r.id !== '';
+}
+
+/** The owner's own search for a type: the profile's patient-scoped fetch, or the first few of the type. */
+function ownSearch(ctx: RunContext, type: string): RequestTemplate {
+  const fetch = ctx.state.profile?.resources.find((r) => r.type === type)?.fetch;
+  if (fetch && !fetch.path.includes('/')) return { ...fetch, params: { ...fetch.params, _count: '10' } };
+  return { path: type, params: { _count: String(SAMPLES_PER_TYPE) } };
+}
+
+/** Searches by the owner's MRN, ids and patient that the other tenant's token must come back empty from. */
+function leakSearches(
+  ctx: RunContext,
+  type: string,
+  values: ProbeValues,
+  samples: ResourceLike[],
+): RequestTemplate[] {
+  const ids = samples.map((r) => String(r.id)).join(',');
+  if (type === 'Patient') {
+    const searches: RequestTemplate[] = [{ path: 'Patient', params: { _id: values.id } }];
+    if (values.mrn) {
+      searches.push({
+        path: 'Patient',
+        params: { identifier: values.mrnSystem ? `${values.mrnSystem}|${values.mrn}` : values.mrn },
+      });
+    }
+    return searches;
+  }
+  const searches: RequestTemplate[] = [{ path: type, params: { _id: ids } }];
+  const own = ownSearch(ctx, type);
+  if (own.params && Object.values(own.params).some((v) => String(v).includes('{probe.'))) searches.push(own);
+  return searches;
+}
+
+/** A GET request for a template, its placeholders filled from the owner's probe values. */
+function request(ctx: RunContext, template: RequestTemplate, values: ProbeValues): { url: string } {
+  const query = new URLSearchParams();
+  for (const [name, raw] of Object.entries(template.params ?? {})) {
+    for (const value of Array.isArray(raw) ? raw : [raw]) {
+      const filled = fill(value, values);
+      query.append(name, filled.ok ? filled.value : value);
+    }
+  }
+  const q = query.toString();
+  return { url: fhirUrl(ctx, q ? `${template.path}?${q}` : template.path) };
+}
+
+function label(template: RequestTemplate): string {
+  return `GET ${template.path}?${Object.keys(template.params ?? {}).join('&')}`;
+}
+
+/** Stable JSON of a resource without `meta`, for comparing content whatever the key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(sortKeys(value, true));
+}
+
+function sortKeys(value: unknown, top = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([k]) => !(top && k === 'meta'))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+}

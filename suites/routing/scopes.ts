@@ -1,0 +1,138 @@
+/**
+ * ROUTE-03, ROUTE-04, ROUTE-05: token requests whose scope names no configured tenant — an unknown
+ * GUID, no scope at all, malformed strings — are refused at the token endpoint or get a token that
+ * reaches no data. Never a server error, never data.
+ */
+import { randomUUID } from 'node:crypto';
+import { fhirUrl } from '../../src/auth/session.js';
+import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
+import type { RunContext } from '../../src/engine/context.js';
+import { describe, type Exchange } from '../../src/http/exchange.js';
+import { oauthError } from '../../src/auth/token-response.js';
+import { bundleEntries } from '../../src/fhir/bundle.js';
+import { workingSecret } from '../auth/credentials.js';
+import { askToken } from '../auth/shared.js';
+
+/** Answers to a data request that show the token reached nothing. */
+const NO_DATA = new Set([401, 403, 404]);
+
+/**
+ * Asks a token with `scope` (undefined: no scope parameter) and judges it. `what` names the scope in
+ * messages, e.g. `an unknown tenant`.
+ */
+async function judgeScope(
+  ctx: RunContext,
+  scope: string | undefined,
+  what: string,
+  extra: Partial<Outcome> = {},
+): Promise<Outcome> {
+  const exchanges: Exchange[] = [];
+  const withEvidence = (o: Outcome): Outcome => ({
+    ...o,
+    ...extra,
+    evidence: exchanges.map((e) => e.evidence),
+  });
+  const { exchange, parsed } = await askToken(ctx, {
+    clientId: ctx.options.clientId,
+    clientSecret: await workingSecret(ctx),
+    scope,
+  });
+  exchanges.push(exchange);
+  if (!parsed.ok) {
+    if (exchange.status >= 400 && exchange.status < 500) {
+      const code = oauthError(exchange);
+      const best = exchange.status === 400 && code === 'invalid_scope';
+      return withEvidence(
+        pass(
+          `a token request with ${what} was refused with HTTP ${exchange.status}${code ? ` error=${code}` : ''}${best ? '' : ' (400 invalid_scope is best)'}`,
+        ),
+      );
+    }
+    if (exchange.status === 200) {
+      return withEvidence(
+        fail(
+          `a token request with ${what} answered HTTP 200 without a usable token (${parsed.reason}); refuse it with 400 invalid_scope`,
+        ),
+      );
+    }
+    return withEvidence(
+      fail(
+        `a token request with ${what} answered ${describe(exchange)}; it must be refused with a 4xx (400 invalid_scope is best), never a server error`,
+      ),
+    );
+  }
+  // A token was issued: it must reach nothing, neither a search nor any tenant's probe patient.
+  const bearer = parsed.token.accessToken;
+  const problems: string[] = [];
+  const search = await ctx.http.request({ url: fhirUrl(ctx, 'Patient?_count=1'), bearer });
+  exchanges.push(search);
+  if (!NO_DATA.has(search.status)) {
+    const body = search.status === 200 ? search.json() : undefined;
+    const found = body?.ok ? bundleEntries(body.value).length : 0;
+    problems.push(
+      found > 0
+        ? `GET Patient?_count=1 with it returned ${found} resource(s)`
+        : `GET Patient?_count=1 with it answered ${describe(search)}, expected 401 or 403`,
+    );
+  }
+  for (const probe of ctx.state.probes?.values() ?? []) {
+    const path = `Patient/${encodeURIComponent(probe.id)}`;
+    const read = await ctx.http.request({ url: fhirUrl(ctx, path), bearer });
+    exchanges.push(read);
+    if (!NO_DATA.has(read.status))
+      problems.push(`GET ${path} (tenant ${probe.tenant.slice(0, 8)}…) answered ${describe(read)}`);
+  }
+  return withEvidence(
+    problems.length
+      ? fail(`a token was issued for ${what} and it reaches data: ${problems.join('; ')}`)
+      : pass(
+          `a token was issued for ${what} (refusing it with 400 invalid_scope is better), but it reaches no data (HTTP ${search.status})`,
+        ),
+  );
+}
+
+/** Scopes no partner may route anywhere. The Unicode one is tenant A with full-width digits, which NFKC folds back to tenant A. */
+export function malformedScopes(tenant: string): Array<{ subject: string; scope: string }> {
+  const fullWidth = tenant.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+  return [
+    { subject: 'not a GUID', scope: 'not-a-tenant-id' },
+    { subject: 'SQL injection', scope: "' OR 1=1 --" },
+    { subject: 'path injection', scope: '../../etc/passwd' },
+    { subject: '4 KB string', scope: `${tenant}${'A'.repeat(4096 - tenant.length)}` },
+    { subject: 'Unicode', scope: fullWidth === tenant ? `${tenant}\u00e9` : fullWidth },
+  ];
+}
+
+export const scopeChecks = defineChecks([
+  {
+    id: 'route-03-unknown-tenant',
+    requirement: 'ROUTE-03',
+    title: 'a token for an unknown tenant is refused or reaches no data',
+    requires: ['auth-01-token'],
+    async run(ctx) {
+      return judgeScope(ctx, randomUUID(), 'an unknown tenant (a fresh random GUID)');
+    },
+  },
+  {
+    id: 'route-04-no-scope',
+    requirement: 'ROUTE-04',
+    title: 'a token request without scope is refused or reaches no data',
+    requires: ['auth-01-token'],
+    async run(ctx) {
+      return judgeScope(ctx, undefined, 'no scope');
+    },
+  },
+  {
+    id: 'route-05-malformed-scope',
+    requirement: 'ROUTE-05',
+    title: 'malformed scopes get a 4xx, never a 5xx or data',
+    requires: ['auth-01-token'],
+    async run(ctx) {
+      const outcomes: Outcome[] = [];
+      for (const { subject, scope } of malformedScopes(ctx.options.tenants[0]!)) {
+        outcomes.push(await judgeScope(ctx, scope, `a ${subject} scope`, { subject }));
+      }
+      return outcomes;
+    },
+  },
+]);

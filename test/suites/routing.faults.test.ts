@@ -1,0 +1,88 @@
+/**
+ * ROUTE against the reference partner: conformant, every row passes in both versions (isolation across
+ * every served resource type, both directions); each ROUTE-xx fault fails its own row.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { rowsOf, statusOf } from '../helpers/cli.js';
+import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';
+
+let p: ReferencePartner | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+const ROUTE = ['ROUTE-01', 'ROUTE-02', 'ROUTE-03', 'ROUTE-04', 'ROUTE-05'];
+const MEDICATION = { dstu2: 'MedicationOrder', stu3: 'MedicationRequest' } as const;
+
+describe.each(VERSIONS)('ROUTE on the conformant reference partner (%s)', (version) => {
+  it('passes every row, crossing both tenants over every served resource type', async () => {
+    p = await startReferencePartner();
+    const run = await certifyReference({ partner: p, version, only: 'ROUTE' });
+    for (const id of ROUTE) expect(statusOf(run.report, id), id).toBe('pass');
+    expect(rowsOf(run.report, 'ROUTE-01')).toHaveLength(2);
+    const isolation = rowsOf(run.report, 'ROUTE-02');
+    const types = [
+      'Patient',
+      'Observation',
+      'Condition',
+      'Encounter',
+      'AllergyIntolerance',
+      'Coverage',
+      'Location',
+    ];
+    for (const type of [...types, MEDICATION[version]]) {
+      expect(
+        isolation.filter((r) => r.subject?.startsWith(`${type} of`)),
+        type,
+      ).toHaveLength(2);
+    }
+    expect(isolation.every((r) => r.evidence.length > 0)).toBe(true);
+    expect(rowsOf(run.report, 'ROUTE-05').map((r) => r.subject)).toEqual([
+      'not a GUID',
+      'SQL injection',
+      'path injection',
+      '4 KB string',
+      'Unicode',
+    ]);
+    expect(rowsOf(run.report, 'ROUTE-03')[0]!.message).toMatch(/refused with HTTP 400 error=invalid_scope$/);
+    expect(run.report!.verdict).toBe('pass');
+    expectNoCredentials(run, [p.clientSecret]);
+  });
+
+  it('ROUTE-02 is not applicable, with a reason, when one tenant is configured', async () => {
+    p = await startReferencePartner();
+    const run = await certifyReference({ partner: p, version, only: 'ROUTE-02', tenants: [p.tenants[0]] });
+    const [row] = rowsOf(run.report, 'ROUTE-02');
+    expect(row!.status).toBe('na');
+    expect(row!.message).toMatch(/only one tenant is configured/);
+  });
+});
+
+const faults: Array<{ fault: string; message: RegExp }> = [
+  { fault: 'ROUTE-01', message: /reached no patient/ },
+  { fault: 'ROUTE-02', message: /returned tenant .*'s resource/ },
+  { fault: 'ROUTE-03', message: /issued for an unknown tenant .* reaches data/ },
+  { fault: 'ROUTE-04', message: /issued for no scope and it reaches data/ },
+  { fault: 'ROUTE-05', message: /answered HTTP 500 .*never a server error/ },
+];
+
+describe.each(faults.flatMap((f) => VERSIONS.map((version) => ({ ...f, version }))))(
+  'reference partner with fault $fault ($version)',
+  ({ fault, message, version }) => {
+    it(`${fault} fails`, async () => {
+      p = await startReferencePartner({ faults: [fault] });
+      const run = await certifyReference({ partner: p, version, only: 'ROUTE' });
+      expect(statusOf(run.report, fault)).toBe('fail');
+      const failed = rowsOf(run.report, fault).filter((r) => r.status === 'fail');
+      expect(failed[0]!.message).toMatch(message);
+      expect(failed.every((r) => r.evidence.length > 0)).toBe(true);
+      for (const id of ROUTE.filter((r) => r !== fault)) {
+        expect(['pass', 'skip'], `${id} under ${fault}`).toContain(statusOf(run.report, id));
+      }
+      expect(run.code).toBe(1);
+      expectNoCredentials(run, [p.clientSecret]);
+    });
+  },
+);
