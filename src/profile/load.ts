@@ -9,6 +9,7 @@ import type { FhirVersion } from '../engine/state.js';
 import { profilesDir } from '../paths.js';
 import { ConfigError } from '../config/errors.js';
 import type { Profile } from './model.js';
+import { profileProblem } from './semantics.js';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
@@ -51,5 +52,12 @@ export function loadProfile(nameOrPath: string): Profile {
       `the profile file ${file} is invalid at ${first.instancePath || '/'}: ${first.message ?? 'schema violation'}; see profiles/profile.schema.json`,
     );
   }
-  return data as Profile;
+  const profile = data as Profile;
+  const problem = profileProblem(profile);
+  if (problem) {
+    throw new ConfigError(
+      `the profile file ${file} is invalid at ${problem.path}: ${problem.reason}; see profiles/profile.schema.json`,
+    );
+  }
+  return profile;
 }

@@ -1,0 +1,449 @@
+/**
+ * RES: the resources the app reads, as the partner serves them for the probe patient of each tenant.
+ * Each RES-xxx-n row checks the fields the profile lists for that requirement on every instance
+ * (required → fail, recommended → warn); a type the capability statement does not list is "not
+ * supported" (na). RES-LOC-1 follows the Encounter's location, RES-READ-1 reads everything by id,
+ * and RES-VAL-1 (registered after the batch suite) validates every resource the run was returned.
+ */
+import { randomBytes } from 'node:crypto';
+import { asTenant, fhirUrl } from '../src/auth/session.js';
+import { defineChecks, fail, na, pass, skip, type Check, type Outcome } from '../src/engine/check.js';
+import type { RunContext } from '../src/engine/context.js';
+import { requirements } from '../src/engine/requirements.js';
+import { describe, type Exchange } from '../src/http/exchange.js';
+import type { Evidence } from '../src/report/model.js';
+import { isOperationOutcome, isResource, type ResourceLike } from '../src/fhir/bundle.js';
+import { evaluatePath, hasValue } from '../src/fhir/fhirpath.js';
+import { ref } from '../src/fhir/paged-search.js';
+import {
+  isServed,
+  patientData,
+  subjectFor,
+  tenantProbes,
+  versionOf,
+  type TypeData,
+} from '../src/fhir/patient-data.js';
+import type { Probe } from '../src/fhir/probe.js';
+import { recordReturned } from '../src/fhir/returned.js';
+import { validateResource } from '../src/fhir/validate.js';
+import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
+
+const DATA_PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];
+
+/** Reads per tenant for RES-READ-1: enough to cover every type, bounded on a partner with big records. */
+export const MAX_READS_PER_TENANT = 60;
+const READ_CONCURRENCY = 4;
+/** How many offenders a message names before it says "and n more". */
+const NAMED = 4;
+
+const typeWords: Record<string, string> = {
+  PAT: 'patient',
+  OBS: 'observation',
+  CON: 'condition',
+  ENC: 'encounter',
+  ALG: 'allergy',
+  MED: 'medication',
+  COV: 'coverage',
+};
+
+function profileOf(ctx: RunContext): Profile {
+  const profile = ctx.state.profile;
+  if (!profile) throw new Error('no profile is loaded (META-02 did not settle the version)');
+  return profile;
+}
+
+function fieldGroup(
+  profile: Profile,
+  requirement: string,
+): { resource: ProfileResource; group: FieldRequirement } | undefined {
+  for (const resource of profile.resources) {
+    const group = resource.fields?.find((g) => g.requirement === requirement);
+    if (group) return { resource, group };
+  }
+  return undefined;
+}
+
+/** Names a few and counts the rest: messages stay one readable line. */
+export function some(items: string[], named = NAMED): string {
+  const shown = items.slice(0, named).join(', ');
+  return items.length > named ? `${shown} and ${items.length - named} more` : shown;
+}
+
+function rowEvidence(outcome: Outcome, evidence: Evidence[]): Outcome {
+  // A passing row shows the request it judged; a failing one every exchange behind it.
+  return { ...outcome, evidence: outcome.status === 'pass' ? evidence.slice(0, 1) : evidence };
+}
+
+function present(resource: ResourceLike, path: string, ctx: RunContext): boolean {
+  try {
+    return hasValue(resource, path, versionOf(ctx));
+  } catch {
+    // An expression that cannot be evaluated on this instance (e.g. a singleton function over a
+    // list) finds no value: the partner is told which field, the profile author sees the path.
+    return false;
+  }
+}
+
+function judgeFields(
+  ctx: RunContext,
+  probe: Probe,
+  data: Extract<TypeData, { status: 'ok' }>,
+  group: FieldRequirement,
+): Outcome {
+  const { type, resources } = data;
+  const missing = group.fields
+    .map((field) => ({ field, lacking: resources.filter((r) => !present(r, field.path, ctx)).map(ref) }))
+    .filter((m) => m.lacking.length > 0);
+  const labels = group.fields.map((f) => f.label).join(', ');
+  const count = `${resources.length} ${type}${resources.length === 1 ? '' : 's'} of Patient/${probe.id}`;
+  if (missing.length === 0) return pass(`all ${count} carry ${labels}`);
+  const lacking = new Set(missing.flatMap((m) => m.lacking));
+  return fail(
+    `${lacking.size} of ${count} lack a field the app reads: ${missing
+      .map((m) => `${m.field.label} (${some(m.lacking, 3)})`)
+      .join('; ')}`,
+  );
+}
+
+function fieldCheck(requirement: string): Check {
+  const word = typeWords[requirement.split('-')[1] ?? ''] ?? 'resource';
+  return {
+    id: `${requirement.toLowerCase()}-${word}-fields`,
+    requirement,
+    title: requirements.get(requirement)!.title,
+    requires: DATA_PREREQUISITES,
+    async run(ctx) {
+      const found = fieldGroup(profileOf(ctx), requirement);
+      if (!found) return na(`the profile ${profileOf(ctx).name} lists no fields for ${requirement}`);
+      const probes = tenantProbes(ctx);
+      if (probes.length === 0) return skip('no probe patient is known for any tenant');
+      const outcomes: Outcome[] = [];
+      for (const probe of probes) {
+        const data = await patientData(ctx, probe, found.resource);
+        const subject = subjectFor(found.resource.type, probe);
+        if (data.status === 'unsupported') outcomes.push(na(data.message, { subject, evidence: [] }));
+        else if (data.status === 'error')
+          outcomes.push(fail(data.message, { subject, evidence: data.evidence }));
+        else if (data.resources.length === 0) {
+          outcomes.push(
+            na(`${data.label} returned no ${found.resource.type} for Patient/${probe.id}: nothing to check`, {
+              subject,
+              evidence: data.evidence.slice(0, 1),
+            }),
+          );
+        } else
+          outcomes.push(
+            rowEvidence({ ...judgeFields(ctx, probe, data, found.group), subject }, data.evidence),
+          );
+      }
+      return outcomes;
+    },
+  };
+}
+
+const FIELD_REQUIREMENTS = [...requirements.values()]
+  .filter((r) => r.family === 'RES' && !['RES-LOC-1', 'RES-VAL-1', 'RES-READ-1'].includes(r.id))
+  .map((r) => r.id);
+
+/** `Location/1`, `https://base/Location/1` or `Location/1/_history/2` → `1`; other types → undefined. */
+export function referencedId(reference: string, type: string): string | undefined {
+  const m = new RegExp(`(?:^|/)${type}/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$`).exec(reference);
+  return m?.[1];
+}
+
+async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Profile): Promise<Outcome> {
+  const subject = subjectFor('Location', probe);
+  const location = profile.resources.find((r) => r.type === 'Location') ?? {
+    type: 'Location',
+    level: 'recommended' as const,
+  };
+  if (!isServed(ctx, location)) {
+    return na(
+      'Location is not supported: the capability statement does not list it (the display on the Encounter may be enough)',
+      {
+        subject,
+        evidence: [],
+      },
+    );
+  }
+  const encounterEntry = profile.resources.find((r) => r.type === 'Encounter');
+  if (!encounterEntry)
+    return na(`the profile ${profile.name} has no Encounter entry`, { subject, evidence: [] });
+  const encounters = await patientData(ctx, probe, encounterEntry);
+  if (encounters.status === 'unsupported')
+    return na(`${encounters.message}, so no Encounter location to follow`, { subject, evidence: [] });
+  if (encounters.status === 'error')
+    return fail(`no Encounter to follow: ${encounters.message}`, { subject, evidence: encounters.evidence });
+  const version = versionOf(ctx);
+  const references = new Map<string, string>();
+  for (const encounter of encounters.resources) {
+    for (const value of evaluatePath(encounter, 'location.location.reference', version)) {
+      if (typeof value === 'string' && !references.has(value)) references.set(value, ref(encounter));
+    }
+  }
+  if (references.size === 0) {
+    return na(
+      `none of the ${encounters.resources.length} Encounters of Patient/${probe.id} refers to a Location`,
+      {
+        subject,
+        evidence: encounters.evidence.slice(0, 1),
+      },
+    );
+  }
+  const problems: string[] = [];
+  const evidence: Evidence[] = [];
+  let read = 0;
+  for (const [reference, encounter] of [...references].slice(0, 10)) {
+    const id = referencedId(reference, 'Location');
+    if (!id || (/^https?:/.test(reference) && !reference.startsWith(fhirUrl(ctx, '')))) {
+      problems.push(
+        `${encounter} refers to ${JSON.stringify(reference)}, which is not a Location of this base`,
+      );
+      continue;
+    }
+    const exchange = await asTenant(ctx, probe.tenant, {
+      url: fhirUrl(ctx, `Location/${encodeURIComponent(id)}`),
+    });
+    evidence.push(exchange.evidence);
+    read++;
+    const body = exchange.status === 200 ? exchange.json() : undefined;
+    if (
+      body?.ok &&
+      isResource(body.value) &&
+      body.value.resourceType === 'Location' &&
+      body.value.id === id
+    ) {
+      recordReturned(ctx, probe.tenant, body.value, `GET Location/${id}`, exchange.evidence);
+      continue;
+    }
+    problems.push(
+      `${encounter} refers to Location/${id}, but GET Location/${id} answered ${
+        !body ? describe(exchange) : body.ok ? 'a resource that is not that Location' : body.reason
+      }`,
+    );
+  }
+  return problems.length
+    ? fail(
+        problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : ''),
+        {
+          subject,
+          evidence,
+        },
+      )
+    : pass(`GET answered each of the ${read} Location(s) the Encounters of Patient/${probe.id} refer to`, {
+        subject,
+        evidence: evidence.slice(0, 1),
+      });
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Round-robin over the types, so a capped list still reads every type. */
+function interleave(lists: ResourceLike[][], max: number): ResourceLike[] {
+  const out: ResourceLike[] = [];
+  for (let i = 0; out.length < max && lists.some((l) => i < l.length); i++) {
+    for (const list of lists) if (i < list.length && out.length < max) out.push(list[i]!);
+  }
+  return out;
+}
+
+async function readEverything(ctx: RunContext, probe: Probe, profile: Profile): Promise<Outcome[]> {
+  const lists: ResourceLike[][] = [];
+  for (const resource of profile.resources) {
+    if (!resource.fetch) continue;
+    const data = await patientData(ctx, probe, resource);
+    if (data.status === 'ok') lists.push(data.resources.filter((r) => typeof r.id === 'string'));
+  }
+  const all = lists.reduce((n, l) => n + l.length, 0);
+  const chosen = interleave(lists, MAX_READS_PER_TENANT);
+  const results = await mapLimit(chosen, READ_CONCURRENCY, async (resource) => {
+    const path = `${resource.resourceType}/${encodeURIComponent(resource.id!)}`;
+    const exchange = await asTenant(ctx, probe.tenant, { url: fhirUrl(ctx, path) });
+    const body = exchange.status === 200 ? exchange.json() : undefined;
+    const ok =
+      body?.ok &&
+      isResource(body.value) &&
+      body.value.resourceType === resource.resourceType &&
+      body.value.id === resource.id;
+    if (body?.ok) recordReturned(ctx, probe.tenant, body.value, `GET ${path}`, exchange.evidence);
+    const why = ok
+      ? undefined
+      : !body
+        ? describe(exchange)
+        : body.ok
+          ? `200 with ${isResource(body.value) ? ref(body.value) : 'a body that is not a resource'}`
+          : body.reason;
+    return { resource, exchange, why };
+  });
+  const failed = results.filter((r) => r.why);
+  const subject = `reads @ tenant ${probe.tenant}`;
+  const capped = all > chosen.length ? ` (${chosen.length} of ${all}, every type)` : '';
+  const reads: Outcome =
+    chosen.length === 0
+      ? na(`no resource of Patient/${probe.id} was fetched, so none could be read back`, {
+          subject,
+          evidence: [],
+        })
+      : failed.length
+        ? fail(
+            `${failed.length} of ${chosen.length} resources returned by searches could not be read by id: ${some(
+              failed.map((f) => `GET ${ref(f.resource)} → ${f.why!}`),
+              3,
+            )}`,
+            { subject, evidence: failed.map((f) => f.exchange.evidence) },
+          )
+        : pass(
+            `GET [type]/[id] answered each resource of Patient/${probe.id}${capped}: ${chosen.length} reads`,
+            {
+              subject,
+              evidence: results.slice(0, 1).map((r) => r.exchange.evidence),
+            },
+          );
+  return [reads, await readUnknown(ctx, probe)];
+}
+
+async function readUnknown(ctx: RunContext, probe: Probe): Promise<Outcome> {
+  const subject = `unknown id @ tenant ${probe.tenant}`;
+  const id = `fhir-certify-unknown-${randomBytes(8).toString('hex')}`;
+  const exchange: Exchange = await asTenant(ctx, probe.tenant, { url: fhirUrl(ctx, `Patient/${id}`) });
+  const evidence = [exchange.evidence];
+  if (exchange.status !== 404) {
+    return fail(
+      `GET Patient/${id} (an id that does not exist) answered ${describe(exchange)}; expected 404`,
+      {
+        subject,
+        evidence,
+      },
+    );
+  }
+  const body = exchange.json();
+  if (body.ok && isOperationOutcome(body.value)) {
+    return pass(`GET Patient/${id} (an id that does not exist) answered 404 with an OperationOutcome`, {
+      subject,
+      evidence,
+    });
+  }
+  // The 404 is required; its OperationOutcome body only recommended: this row can only warn.
+  return fail(
+    `GET Patient/${id} answered 404 as required, but its body is not an OperationOutcome (recommended)`,
+    {
+      subject,
+      evidence,
+      level: 'recommended',
+    },
+  );
+}
+
+export const resourceChecks = defineChecks([
+  ...FIELD_REQUIREMENTS.map(fieldCheck),
+  {
+    id: 'res-loc-1-encounter-location',
+    requirement: 'RES-LOC-1',
+    title: requirements.get('RES-LOC-1')!.title,
+    requires: DATA_PREREQUISITES,
+    async run(ctx) {
+      const probes = tenantProbes(ctx);
+      if (probes.length === 0) return skip('no probe patient is known for any tenant');
+      const outcomes: Outcome[] = [];
+      for (const probe of probes) outcomes.push(await readEncounterLocations(ctx, probe, profileOf(ctx)));
+      return outcomes;
+    },
+  },
+  {
+    id: 'res-read-1-read-by-id',
+    requirement: 'RES-READ-1',
+    title: requirements.get('RES-READ-1')!.title,
+    requires: DATA_PREREQUISITES,
+    async run(ctx) {
+      const probes = tenantProbes(ctx);
+      if (probes.length === 0) return skip('no probe patient is known for any tenant');
+      const outcomes: Outcome[] = [];
+      for (const probe of probes) outcomes.push(...(await readEverything(ctx, probe, profileOf(ctx))));
+      return outcomes;
+    },
+  },
+]);
+
+/** Invalid resources named per type in a row before "and n more". */
+const NAMED_INVALID = 3;
+
+/**
+ * RES-VAL-1 runs last among the data suites (after batch), so it judges every resource the run was
+ * returned: one row per resource type, counting the invalid ones and naming the first few with
+ * the FHIR path of their first problem.
+ */
+export const resourceValidityChecks = defineChecks([
+  {
+    id: 'res-val-1-structure',
+    requirement: 'RES-VAL-1',
+    title: requirements.get('RES-VAL-1')!.title,
+    requires: ['meta-02-fhir-version', 'route-01-tenant-data'],
+    async run(ctx) {
+      const version = versionOf(ctx);
+      // The probe patients are returned resources too, and make this row meaningful on its own (--only RES-VAL).
+      for (const probe of tenantProbes(ctx)) {
+        recordReturned(ctx, probe.tenant, probe.patient, `the probe search (ROUTE-01)`);
+      }
+      const returned = [...(ctx.state.returned?.values() ?? [])];
+      if (returned.length === 0) return na('the run was returned no FHIR resource to validate');
+      const byType = new Map<string, typeof returned>();
+      for (const r of returned) {
+        const type = String(r.resource.resourceType);
+        byType.set(type, [...(byType.get(type) ?? []), r]);
+      }
+      const outcomes: Outcome[] = [];
+      for (const [type, list] of byType) {
+        const invalid = list
+          .map((r) => ({ r, issues: validateResource(r.resource, version) }))
+          .filter((x) => x.issues.length > 0);
+        const noun = `${type} resource${list.length === 1 ? '' : 's'}`;
+        if (invalid.length === 0) {
+          outcomes.push(
+            pass(`all ${list.length} ${noun} returned are valid ${version.toUpperCase()}`, {
+              subject: type,
+              evidence: [],
+            }),
+          );
+          continue;
+        }
+        const shown = invalid.slice(0, NAMED_INVALID);
+        const named = shown.map(({ r, issues }) => {
+          const first = issues[0]!;
+          const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
+          return `${r.key} @ tenant ${r.tenant}: ${first.path}: ${first.message}${more}`;
+        });
+        const rest = invalid.length > NAMED_INVALID ? `; and ${invalid.length - NAMED_INVALID} more` : '';
+        const evidence: Evidence[] = [];
+        for (const { r } of shown) {
+          if (r.evidence) evidence.push(r.evidence);
+          else if (typeof r.resource.id === 'string') {
+            // Recorded without its exchange (the probe patient): read it again to show the partner.
+            const exchange = await asTenant(ctx, r.tenant, {
+              url: fhirUrl(ctx, `${type}/${encodeURIComponent(r.resource.id)}`),
+            });
+            evidence.push(exchange.evidence);
+          }
+        }
+        outcomes.push(
+          fail(
+            `${invalid.length} of ${list.length} ${noun} are not valid ${version.toUpperCase()}: ${named.join('; ')}${rest}`,
+            { subject: type, evidence },
+          ),
+        );
+      }
+      return outcomes;
+    },
+  },
+]);

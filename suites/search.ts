@@ -1,0 +1,220 @@
+/**
+ * SRCH: the exact queries the app sends (the profile's `searches`), for the probe patient of every
+ * tenant, with values taken from that patient's own data. Every answer must be a `searchset` Bundle
+ * with `total`; then the query's expectations are judged on every match: the probe is found, every
+ * match contains the value, only the asked patient's resources, newest first… SRCH-CNT-1 runs last
+ * and also judges `_count` on every other query that sent it.
+ */
+import { defineChecks, fail, na, pass, skip, type Check, type Outcome } from '../src/engine/check.js';
+import type { RunContext } from '../src/engine/context.js';
+import { requirements } from '../src/engine/requirements.js';
+import type { Evidence } from '../src/report/model.js';
+import { evidenceOf, runSearch, type SearchResult } from '../src/fhir/paged-search.js';
+import { isServed, tenantProbes, valuesOf, versionOf } from '../src/fhir/patient-data.js';
+import type { Probe } from '../src/fhir/probe.js';
+import { fillRequest, type FilledRequest } from '../src/fhir/requests.js';
+import { allEvidence, judge } from '../src/fhir/search-judge.js';
+import type { Profile, SearchQuery } from '../src/profile/model.js';
+
+const PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];
+
+export interface SearchRun {
+  query: SearchQuery;
+  tenant: string;
+  request: FilledRequest;
+  result: SearchResult;
+}
+
+declare module '../src/engine/state.js' {
+  interface RunState {
+    /** `tenant query-id` → the search as the SRCH suite ran it (for SRCH-CNT-1 and BATCH-1). */
+    searchRuns?: Map<string, SearchRun>;
+  }
+}
+
+export function runKey(tenant: string, queryId: string): string {
+  return `${tenant} ${queryId}`;
+}
+
+function profileOf(ctx: RunContext): Profile {
+  const profile = ctx.state.profile;
+  if (!profile) throw new Error('no profile is loaded (META-02 did not settle the version)');
+  return profile;
+}
+
+function subjectOf(query: SearchQuery, probe: Probe): string {
+  return `${query.id} @ tenant ${probe.tenant}`;
+}
+
+type Prepared = { ok: true; request: FilledRequest } | { ok: false; outcome: Outcome };
+
+function prepare(ctx: RunContext, probe: Probe, query: SearchQuery): Prepared {
+  const subject = subjectOf(query, probe);
+  const type = profileOf(ctx).resources.find((r) => r.type === query.resultType);
+  if (type && !isServed(ctx, type)) {
+    return {
+      ok: false,
+      outcome: na(`${query.resultType} is not supported: the capability statement does not list it`, {
+        subject,
+        evidence: [],
+      }),
+    };
+  }
+  const filled = fillRequest(query, valuesOf(probe));
+  if (!filled.ok) {
+    return {
+      ok: false,
+      outcome: skip(
+        `the probe Patient/${probe.id} has no ${filled.missing} to search by; name a probe patient that has one with --probe-patient`,
+        { subject, evidence: [] },
+      ),
+    };
+  }
+  return { ok: true, request: filled.request };
+}
+
+/** Runs one query for one tenant, records it, and judges its shape and its expectations. */
+async function searchRow(ctx: RunContext, probe: Probe, query: SearchQuery): Promise<Outcome> {
+  const subject = subjectOf(query, probe);
+  const prepared = prepare(ctx, probe, query);
+  if (!prepared.ok) return prepared.outcome;
+  const { request } = prepared;
+  const result = await runSearch(ctx, probe.tenant, request, { resultType: query.resultType });
+  (ctx.state.searchRuns ??= new Map()).set(runKey(probe.tenant, query.id), {
+    query,
+    tenant: probe.tenant,
+    request,
+    result,
+  });
+  if (result.fatal) return fail(result.fatal, { subject, evidence: evidenceOf(result) });
+  const version = versionOf(ctx);
+  const type = profileOf(ctx).resources.find((r) => r.type === query.resultType);
+  const judgement = await judge({
+    ctx,
+    probe,
+    values: valuesOf(probe),
+    query,
+    request,
+    result,
+    version,
+    ...(type ? { type } : {}),
+  });
+  const problems = [...result.problems, ...judgement.problems];
+  const evidence = allEvidence(result, judgement);
+  const size = `${result.matches.length} match(es)${result.total !== undefined ? `, total ${result.total}` : ''}${
+    result.exchanges.length > 1 ? ` over ${result.exchanges.length} pages` : ''
+  }`;
+  if (problems.length) {
+    return fail(`${result.label}: ${problems.join('; ')}`, { subject, evidence });
+  }
+  return pass(`${result.label}: ${[size, ...judgement.notes].join('; ')}`, {
+    subject,
+    evidence: evidence.slice(0, 1),
+  });
+}
+
+function searchCheck(id: string, requirement: string): Check {
+  return {
+    id,
+    requirement,
+    title: requirements.get(requirement)!.title,
+    requires: PREREQUISITES,
+    async run(ctx) {
+      const profile = profileOf(ctx);
+      const queries = (profile.searches ?? []).filter((q) => q.requirement === requirement);
+      if (queries.length === 0) return na(`the profile ${profile.name} sends no ${requirement} query`);
+      const probes = tenantProbes(ctx);
+      if (probes.length === 0) return skip('no probe patient is known for any tenant');
+      const outcomes: Outcome[] = [];
+      for (const probe of probes)
+        for (const query of queries) outcomes.push(await searchRow(ctx, probe, query));
+      return outcomes;
+    },
+  };
+}
+
+/** `_count=n`: at most n matches on the first page, and a total that covers them. */
+export function countProblems(
+  run: SearchRun,
+): { count: number; problems: string[]; note: string } | undefined {
+  const raw = run.request.params.find(([k]) => k === '_count')?.[1];
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  const count = Number(raw);
+  const { result } = run;
+  const problems: string[] = [];
+  const first = result.firstPage.length;
+  if (first > count) problems.push(`_count=${count} but the first page holds ${first} matches`);
+  if (result.total !== undefined && result.total < first) {
+    problems.push(`total is ${result.total}, fewer than the ${first} matches on the first page`);
+  }
+  if (result.total !== undefined && !result.truncated && result.total < result.matches.length) {
+    problems.push(
+      `total is ${result.total}, but ${result.matches.length} matches came over ${result.exchanges.length} pages`,
+    );
+  }
+  if (result.total === undefined) problems.push('the searchset has no total');
+  const paging = result.firstNext ? ', with a next link' : '';
+  return {
+    count,
+    problems,
+    note: `_count=${count}: ${first} match(es) on the first page, total ${result.total ?? 'absent'}${paging}`,
+  };
+}
+
+function countRow(run: SearchRun, subject: string): Outcome | undefined {
+  const judged = countProblems(run);
+  if (!judged) return undefined;
+  const evidence: Evidence[] = evidenceOf(run.result).slice(0, 1);
+  return judged.problems.length
+    ? fail(`${run.result.label}: ${judged.problems.join('; ')}`, { subject, evidence })
+    : pass(`${run.result.label}: ${judged.note}`, { subject, evidence });
+}
+
+/**
+ * SRCH-CNT-1: its own queries, then `_count` on every query of the other SRCH checks that sent one
+ * (those checks judge what was found, this one how much).
+ */
+const countCheck: Check = {
+  id: 'srch-cnt-1-count',
+  requirement: 'SRCH-CNT-1',
+  title: requirements.get('SRCH-CNT-1')!.title,
+  requires: PREREQUISITES,
+  async run(ctx) {
+    const profile = profileOf(ctx);
+    const probes = tenantProbes(ctx);
+    if (probes.length === 0) return skip('no probe patient is known for any tenant');
+    const outcomes: Outcome[] = [];
+    for (const probe of probes) {
+      for (const query of (profile.searches ?? []).filter((q) => q.requirement === 'SRCH-CNT-1')) {
+        const shape = await searchRow(ctx, probe, query);
+        const run = ctx.state.searchRuns?.get(runKey(probe.tenant, query.id));
+        const counted = run && !run.result.fatal ? countRow(run, shape.subject!) : undefined;
+        if (shape.status !== 'pass' || !counted) outcomes.push(shape);
+        else outcomes.push(counted);
+      }
+      for (const run of ctx.state.searchRuns?.values() ?? []) {
+        if (run.tenant !== probe.tenant || run.query.requirement === 'SRCH-CNT-1' || run.result.fatal)
+          continue;
+        const row = countRow(run, subjectOf(run.query, probe));
+        if (row) outcomes.push(row);
+      }
+    }
+    return outcomes.length ? outcomes : na(`the profile ${profile.name} sends no query with _count`);
+  },
+};
+
+export const searchChecks = defineChecks([
+  searchCheck('srch-pat-1-id', 'SRCH-PAT-1'),
+  searchCheck('srch-pat-2-family', 'SRCH-PAT-2'),
+  searchCheck('srch-pat-3-given', 'SRCH-PAT-3'),
+  searchCheck('srch-pat-4-birthdate', 'SRCH-PAT-4'),
+  searchCheck('srch-pat-5-identifier', 'SRCH-PAT-5'),
+  searchCheck('srch-pat-6-gender', 'SRCH-PAT-6'),
+  searchCheck('srch-obs-1-vital-signs', 'SRCH-OBS-1'),
+  searchCheck('srch-con-1-conditions', 'SRCH-CON-1'),
+  searchCheck('srch-enc-1-latest-encounter', 'SRCH-ENC-1'),
+  searchCheck('srch-alg-1-allergies', 'SRCH-ALG-1'),
+  searchCheck('srch-med-1-orders', 'SRCH-MED-1'),
+  searchCheck('srch-cov-1-coverage', 'SRCH-COV-1'),
+  countCheck,
+]);
