@@ -1,0 +1,106 @@
+/**
+ * Each reference-partner LAT fault fails its own row and only it: the other LAT rows pass, and LAT-06
+ * does not judge again, under load, an interaction that already failed alone (its class row is `na`).
+ * LAT-04 runs through the engine with stand-in prerequisites: through the CLI, the SRCH and BATCH
+ * prerequisites would each wait out the 1.5 s delay of every search as well.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FhirVersion } from '../../src/engine/state.js';
+import type { CheckRow } from '../../src/report/model.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { latencyChecks } from '../../suites/latency.js';
+import { runCli } from '../helpers/cli.js';
+import { runTestChecks } from '../helpers/engine.js';
+import { prerequisiteStandIns } from '../latency/prereqs.js';
+
+let partner: ReferencePartner | undefined;
+afterEach(async () => {
+  await partner?.close();
+  partner = undefined;
+});
+
+/** The LAT-06 class an interaction fault slows. */
+const classOf: Record<string, string> = {
+  'LAT-01': 'metadata',
+  'LAT-02': 'token',
+  'LAT-03': 'read',
+  'LAT-04': 'search',
+  'LAT-05': 'batch',
+};
+
+function expectOnlyItsRow(rows: CheckRow[], fault: string): void {
+  const lat = rows.filter((r) => r.requirement.startsWith('LAT-'));
+  const own = lat.filter((r) => r.requirement === fault);
+  expect(own.length).toBeGreaterThan(0);
+  for (const row of own) {
+    // LAT-06 (recommended: a warning) breaks data requests under load; metadata and tokens stay fine.
+    const expected =
+      fault !== 'LAT-06' ? 'fail' : ['metadata', 'token'].includes(row.subject!) ? 'pass' : 'warn';
+    expect(row.status, `${row.id}: ${row.message}`).toBe(expected);
+  }
+  for (const row of lat.filter((r) => r.requirement !== fault)) {
+    const notJudgedAgain = row.requirement === 'LAT-06' && row.subject === classOf[fault];
+    expect(row.status, `${row.id}: ${row.message}`).toBe(notJudgedAgain ? 'na' : 'pass');
+  }
+}
+
+describe.each<{ fault: string; version: FhirVersion }>([
+  { fault: 'LAT-01', version: 'dstu2' },
+  { fault: 'LAT-02', version: 'stu3' },
+  { fault: 'LAT-03', version: 'dstu2' },
+  { fault: 'LAT-05', version: 'stu3' },
+  { fault: 'LAT-06', version: 'dstu2' },
+])('the reference partner with fault $fault ($version)', ({ fault, version }) => {
+  it(`fails ${fault} and no other LAT row`, async () => {
+    partner = await startReferencePartner({ faults: [fault] });
+    const run = await runCli(
+      [
+        'run',
+        ...['--base-url', partner.baseUrl(version), '--allow-insecure-http', '--client-id', partner.clientId],
+        ...[
+          '--tenant',
+          partner.tenants[0],
+          '--tenant',
+          partner.tenants[1],
+          '--only',
+          'LAT',
+          '--samples',
+          '3',
+        ],
+      ],
+      { FHIR_CERTIFY_CLIENT_SECRET: partner.clientSecret },
+    );
+    expectOnlyItsRow(run.report!.checks, fault);
+    if (fault === 'LAT-06') {
+      const read = run.report!.latency.find(
+        (l) => l.requirement === fault && l.interaction.startsWith('read'),
+      )!;
+      expect(read.status).toBe('warn');
+      expect(read.errors as number).toBeGreaterThan(0);
+      expect(run.report!.checks.find((r) => r.id === 'lat-06-concurrency#read')!.message).toMatch(/HTTP 503/);
+    } else {
+      const row = run.report!.latency.find((l) => l.requirement === fault)!;
+      expect(row.status).toBe('fail');
+      expect(row.p95).toBeGreaterThan(row.budgetP95);
+    }
+    expect(run.code).toBe(fault === 'LAT-06' ? 0 : 1);
+  }, 90_000);
+});
+
+describe('the reference partner with fault LAT-04 (slow searches)', () => {
+  it('fails every LAT-04 row and no other LAT row', async () => {
+    partner = await startReferencePartner({ faults: ['LAT-04'] });
+    const run = await runTestChecks([...prerequisiteStandIns, ...latencyChecks], {
+      baseUrl: partner.baseUrl('stu3'),
+      clientId: partner.clientId,
+      clientSecret: partner.clientSecret,
+      tenants: partner.tenants,
+      samples: 3,
+    });
+    expectOnlyItsRow(run.rows, 'LAT-04');
+    const searches = run.latency.filter((l) => l.requirement === 'LAT-04');
+    expect(searches.length).toBeGreaterThan(5);
+    // Slow beyond the budget, the verdict is settled after one sample of three.
+    for (const l of searches) expect(l).toMatchObject({ status: 'fail', samples: 1, errors: 0 });
+  }, 90_000);
+});
