@@ -22,20 +22,32 @@ declare module '../engine/state.js' {
   }
 }
 
-export type ProbeResult = { ok: true; probe: Probe; exchange: Exchange } | { ok: false; reason: string; exchange?: Exchange };
+export type ProbeResult =
+  { ok: true; probe: Probe; exchange: Exchange } | { ok: false; reason: string; exchange?: Exchange };
 
 export async function findProbe(ctx: RunContext, tenant: string): Promise<ProbeResult> {
   const configured = ctx.options.probePatients[tenant];
   if (configured) {
-    const exchange = await asTenant(ctx, tenant, { url: fhirUrl(ctx, `Patient/${encodeURIComponent(configured)}`) });
+    const exchange = await asTenant(ctx, tenant, {
+      url: fhirUrl(ctx, `Patient/${encodeURIComponent(configured)}`),
+    });
     const body = exchange.status === 200 ? exchange.json() : undefined;
     if (body?.ok && isObject(body.value) && body.value.resourceType === 'Patient') {
-      return { ok: true, exchange, probe: { tenant, id: configured, patient: body.value, source: 'configured' } };
+      return {
+        ok: true,
+        exchange,
+        probe: { tenant, id: configured, patient: body.value, source: 'configured' },
+      };
     }
-    return { ok: false, exchange, reason: `the configured probe Patient/${configured} could not be read: ${describe(exchange)}` };
+    return {
+      ok: false,
+      exchange,
+      reason: `the configured probe Patient/${configured} could not be read: ${describe(exchange)}`,
+    };
   }
   const exchange = await asTenant(ctx, tenant, { url: fhirUrl(ctx, 'Patient?_count=1') });
-  if (exchange.status !== 200) return { ok: false, exchange, reason: `Patient?_count=1 answered ${describe(exchange)}` };
+  if (exchange.status !== 200)
+    return { ok: false, exchange, reason: `Patient?_count=1 answered ${describe(exchange)}` };
   const body = exchange.json();
   if (!body.ok) return { ok: false, exchange, reason: `Patient?_count=1 answered 200 but ${body.reason}` };
   const patient = isObject(body.value)

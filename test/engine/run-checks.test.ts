@@ -43,7 +43,9 @@ describe('the check engine', () => {
   });
 
   it('reports a failed recommended requirement as a warning', async () => {
-    const { rows } = await runTestChecks([{ id: 'w', requirement: 'META-05', title: 't', run: async () => fail('no') }]);
+    const { rows } = await runTestChecks([
+      { id: 'w', requirement: 'META-05', title: 't', run: async () => fail('no') },
+    ]);
     expect(rows[0]!.status).toBe('warn');
     expect(rows[0]!.level).toBe('recommended');
   });
@@ -62,7 +64,12 @@ describe('the check engine', () => {
   });
 
   it('finishes when the whole-run timeout strikes, with the rest as errors', async () => {
-    const hang: Check = { id: 'hang', requirement: 'LAT-01', title: 'hangs', run: () => new Promise(() => undefined) };
+    const hang: Check = {
+      id: 'hang',
+      requirement: 'LAT-01',
+      title: 'hangs',
+      run: () => new Promise(() => undefined),
+    };
     const { rows, timedOut } = await runTestChecks([hang, ok('later', 'LAT-02')], { runTimeoutMs: 200 });
     expect(timedOut).toBe(true);
     expect(rows.map((r) => r.status)).toEqual(['error', 'error']);
@@ -71,7 +78,12 @@ describe('the check engine', () => {
 });
 
 describe('selecting checks with --only', () => {
-  const all = [ok('m1', 'META-01'), ok('m4', 'META-04', ['m1']), ok('a1', 'AUTH-01', ['m4']), ok('r1', 'ROUTE-01', ['a1'])];
+  const all = [
+    ok('m1', 'META-01'),
+    ok('m4', 'META-04', ['m1']),
+    ok('a1', 'AUTH-01', ['m4']),
+    ok('r1', 'ROUTE-01', ['a1']),
+  ];
   it('keeps the matching checks and their prerequisites, in order', () => {
     expect(selectChecks(all, ['AUTH']).map((c) => c.id)).toEqual(['m1', 'm4', 'a1']);
     expect(selectChecks(all, undefined)).toHaveLength(4);
