@@ -31,6 +31,16 @@ export interface Http {
   request(req: HttpRequest): Promise<Exchange>;
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD']);
+
+interface Attempt {
+  status: number;
+  responseHeaders: Record<string, string>;
+  headersMs?: number;
+  chunks: Buffer[];
+  error?: HttpError;
+}
+
 const DEFAULT_EVIDENCE_BODY = 4096;
 
 export class HttpClient implements Http {
@@ -49,7 +59,9 @@ export class HttpClient implements Http {
       },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      keepAliveTimeout: 10_000,
+      // Below the 5 s that Node and many servers close idle sockets after, so a socket we reuse is
+      // rarely one the partner is closing at that very moment (see the retry in request()).
+      keepAliveTimeout: 4_000,
       connections: options.connectionsPerOrigin ?? 64,
     });
   }
@@ -115,52 +127,99 @@ export class HttpClient implements Http {
     const onCancel = (): void => stop.abort(this.cancelled.signal.reason);
     deadline.addEventListener('abort', onDeadline, { once: true });
     this.cancelled.signal.addEventListener('abort', onCancel, { once: true });
-    let status = 0;
-    let responseHeaders: Record<string, string> = {};
-    let headersMs: number | undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let error: HttpError | undefined;
+    let got: Attempt;
+    let retried = false;
     try {
-      const res = await request(req.url, {
-        dispatcher: this.agent,
-        method: method as 'GET',
+      got = await this.attempt(
+        req.url,
+        method,
         headers,
         body,
-        signal: stop.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      headersMs = performance.now() - t0;
-      status = res.statusCode;
-      responseHeaders = flattenHeaders(res.headers);
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received > maxBytes) {
-          const keep = chunk.length - (received - maxBytes);
-          if (keep > 0) chunks.push(chunk.subarray(0, keep));
-          res.body.destroy();
-          error = {
-            code: 'too-large',
-            message: `response body exceeded the ${maxBytes}-byte cap; read stopped`,
-          };
-          break;
-        }
-        chunks.push(chunk);
+        stop.signal,
+        timeoutMs,
+        maxBytes,
+        t0,
+        deadline,
+      );
+      // A reused keep-alive socket that the partner closed while idle fails before any answer; every
+      // HTTP client retries an idempotent request once on a fresh connection in that case, and so do we.
+      if (got.error?.code === 'reset' && got.status === 0 && IDEMPOTENT.has(method) && !stop.signal.aborted) {
+        retried = true;
+        got = await this.attempt(
+          req.url,
+          method,
+          headers,
+          body,
+          stop.signal,
+          timeoutMs,
+          maxBytes,
+          t0,
+          deadline,
+        );
       }
-    } catch (err) {
-      error = this.cancelledError() ?? classifyError(err, deadline.aborted, timeoutMs);
     } finally {
       deadline.removeEventListener('abort', onDeadline);
       this.cancelled.signal.removeEventListener('abort', onCancel);
     }
+    const { status, responseHeaders, headersMs, chunks, error } = got;
     return this.finish(req, method, headers, body, startedAt, t0, {
       status,
       headers: responseHeaders,
       headersMs,
       body: Buffer.concat(chunks),
       error,
+      ...(retried
+        ? {
+            note: 'the first attempt was reset before any answer (a stale keep-alive connection?) and was retried once',
+          }
+        : {}),
     });
+  }
+
+  private async attempt(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+    timeoutMs: number,
+    maxBytes: number,
+    t0: number,
+    deadline: AbortSignal,
+  ): Promise<Attempt> {
+    const got: Attempt = { status: 0, responseHeaders: {}, chunks: [] };
+    let received = 0;
+    try {
+      const res = await request(url, {
+        dispatcher: this.agent,
+        method: method as 'GET',
+        headers,
+        body,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      got.headersMs = performance.now() - t0;
+      got.status = res.statusCode;
+      got.responseHeaders = flattenHeaders(res.headers);
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > maxBytes) {
+          const keep = chunk.length - (received - maxBytes);
+          if (keep > 0) got.chunks.push(chunk.subarray(0, keep));
+          res.body.destroy();
+          got.error = {
+            code: 'too-large',
+            message: `response body exceeded the ${maxBytes}-byte cap; read stopped`,
+          };
+          break;
+        }
+        got.chunks.push(chunk);
+      }
+    } catch (err) {
+      got.error = this.cancelledError() ?? classifyError(err, deadline.aborted, timeoutMs);
+    }
+    return got;
   }
 
   async close(): Promise<void> {
@@ -205,6 +264,7 @@ export class HttpClient implements Http {
       headersMs?: number;
       body?: Buffer;
       error?: HttpError;
+      note?: string;
     },
   ): Exchange {
     const totalMs = performance.now() - t0;
@@ -249,6 +309,7 @@ export class HttpClient implements Http {
         ...(redirect
           ? { redirect: { location: redactor.mask(redirect.location), crossOrigin: redirect.crossOrigin } }
           : {}),
+        ...(got.note ? { note: got.note } : {}),
       };
       return evidence;
     };

@@ -18,7 +18,13 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
 }
 
 function client(overrides: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
-  return new HttpClient({ timeoutMs: 2000, maxResponseBytes: 1 << 20, redactor: new Redactor(), allowInsecureHttp: true, ...overrides });
+  return new HttpClient({
+    timeoutMs: 2000,
+    maxResponseBytes: 1 << 20,
+    redactor: new Redactor(),
+    allowInsecureHttp: true,
+    ...overrides,
+  });
 }
 
 describe('HttpClient', () => {
@@ -96,7 +102,9 @@ describe('HttpClient', () => {
   it('masks the bearer token and secrets in evidence at capture time', async () => {
     const origin = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"access_token":"eyJ0eXAiOiJKV1QifQ.payload-payload.signature-signature","token_type":"Bearer"}');
+      res.end(
+        '{"access_token":"eyJ0eXAiOiJKV1QifQ.payload-payload.signature-signature","token_type":"Bearer"}',
+      );
     });
     const redactor = new Redactor();
     redactor.addSecret('the-client-secret');
@@ -112,6 +120,58 @@ describe('HttpClient', () => {
     expect(evidence).not.toContain('bearer-token-0123456789');
     expect(evidence).not.toContain('payload-payload.signature-signature');
     expect(res.text).toContain('signature-signature');
+    await c.close();
+  });
+});
+
+describe('HttpClient and keep-alive', () => {
+  it('retries a GET once when the partner closes a reused connection as the request arrives', async () => {
+    // The race of a server's idle timeout: the request goes out on a kept-alive socket at the moment
+    // the server gives up on it, so the socket is reset before any answer.
+    const used = new WeakSet<object>();
+    let resets = 0;
+    const origin = await serve((req, res) => {
+      if (used.has(req.socket)) {
+        resets += 1;
+        req.socket.resetAndDestroy();
+        return;
+      }
+      used.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const c = client();
+    expect((await c.request({ url: origin })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await c.request({ url: origin });
+    expect(resets).toBe(1);
+    expect(second.status).toBe(200);
+    await c.close();
+  });
+
+  it('does not retry a POST, which may not be idempotent', async () => {
+    let seen = 0;
+    const origin = await serve((req) => {
+      seen += 1;
+      req.socket.resetAndDestroy();
+    });
+    const c = client();
+    const res = await c.request({ url: origin, method: 'POST', body: 'x' });
+    expect(res.error?.code).toBe('reset');
+    expect(seen).toBe(1);
+    await c.close();
+  });
+
+  it('retries a reset GET only once, and says so in the evidence', async () => {
+    let seen = 0;
+    const origin = await serve((req) => {
+      seen += 1;
+      req.socket.resetAndDestroy();
+    });
+    const c = client();
+    const res = await c.request({ url: origin });
+    expect(res.error?.code).toBe('reset');
+    expect(seen).toBe(2);
+    expect(res.evidence.note).toMatch(/retried once/);
     await c.close();
   });
 });
