@@ -115,7 +115,13 @@ async function runOne(
   redactor: Redactor,
 ): Promise<Outcome[]> {
   try {
-    const result = await Promise.race([check.run(ctx), aborted(runSignal)]);
+    const stop = aborted(runSignal);
+    let result;
+    try {
+      result = await Promise.race([check.run(ctx), stop.promise]);
+    } finally {
+      stop.dispose();
+    }
     const list = Array.isArray(result) ? result : [result];
     if (list.length === 0)
       return [{ status: 'error', message: 'the check produced no result (a harness bug)' }];
@@ -126,13 +132,15 @@ async function runOne(
   }
 }
 
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    const fire = (): void =>
-      reject(signal.reason instanceof Error ? signal.reason : new Error('run aborted'));
+/** Rejects when the run is aborted; `dispose` removes the listener so long runs do not pile them up. */
+function aborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let fire = (): void => undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
+    fire = () => reject(signal.reason instanceof Error ? signal.reason : new Error('run aborted'));
     if (signal.aborted) fire();
     else signal.addEventListener('abort', fire, { once: true });
   });
+  return { promise, dispose: () => signal.removeEventListener('abort', fire) };
 }
 
 function toRow(
