@@ -88,7 +88,9 @@ export class TokenProvider {
   }
 
   private dueForRenewal(token: IssuedToken, now: number): boolean {
-    const margin = Math.max(RENEW_MIN_S * 1000, token.expiresIn * 1000 * RENEW_SHARE);
+    const lifetime = token.expiresIn * 1000;
+    // Never more than half the lifetime, or a short-lived token would be renewed on every request.
+    const margin = Math.min(Math.max(RENEW_MIN_S * 1000, lifetime * RENEW_SHARE), lifetime / 2);
     return now >= token.expiresAt - margin;
   }
 
