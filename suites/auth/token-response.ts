@@ -95,6 +95,13 @@ export const tokenInspected: Check = {
       return fail(`the access token looks like a JWT but does not decode: ${seen.reason}`, { evidence });
     }
     const problems: string[] = [];
+    const alg = typeof seen.header.alg === 'string' ? seen.header.alg : '';
+    // An unsigned token can be forged by anyone who has seen one: no resource server may accept it.
+    if (alg === '' || alg.toLowerCase() === 'none' || token.accessToken.endsWith('.')) {
+      problems.push(
+        `it is unsigned (alg ${alg ? `"${alg}"` : 'missing'}, empty signature), so anyone can forge one`,
+      );
+    }
     const { exp } = seen.claims;
     const expected = Math.round(token.obtainedAt / 1000) + token.expiresIn;
     if (typeof exp !== 'number') {

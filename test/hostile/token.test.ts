@@ -165,9 +165,7 @@ function unsignedJwt(tenant: string): string {
 }
 
 describe.skipIf(!hasRequirement('AUTH-06'))('a JWT with alg none', () => {
-  // Reported to the auth suite: AUTH-06 decodes the token but does not look at alg, so an unsigned
-  // token with correct claims passes. Enable this when AUTH-06 flags alg none.
-  it.skip('AUTH-06 flags an unsigned token (recommended: warn)', async () => {
+  it('AUTH-06 flags an unsigned token (recommended: warn)', async () => {
     partner = await startMiniPartner({
       issue: (tenant) =>
         HttpResponse.json(
