@@ -8,6 +8,7 @@ import type { RunContext } from '../engine/context.js';
 import { describe, type Exchange, type HttpRequest } from '../http/exchange.js';
 import type { Evidence } from '../report/model.js';
 import { bundleEntries, bundleTotal, bundleType, isBundle, nextLink, type ResourceLike } from './bundle.js';
+import { brief } from './capability.js';
 import { label, queryString, type FilledRequest } from './requests.js';
 import { recordReturned } from './returned.js';
 
@@ -96,9 +97,7 @@ export async function runSearch(
     recordReturned(ctx, tenant, bundle, result.label, exchange.evidence);
     const type = bundleType(bundle);
     if (type !== 'searchset') {
-      result.problems.push(
-        `the Bundle's type is ${JSON.stringify(bundle.type ?? null)}, not "searchset"${where}`,
-      );
+      result.problems.push(`the Bundle's type is ${brief(bundle.type ?? null)}, not "searchset"${where}`);
     }
     const matches = bundleEntries(bundle, { mode: 'match' });
     const foreign = options.resultType ? matches.filter((m) => m.resourceType !== options.resultType) : [];
@@ -127,7 +126,7 @@ export async function runSearch(
     try {
       nextUrl = new URL(next, base.href.replace(/\/?$/, '/'));
     } catch {
-      result.problems.push(`the next link ${JSON.stringify(next)} is not a URL${where}`);
+      result.problems.push(`the next link ${brief(next)} is not a URL${where}`);
       return result;
     }
     if (nextUrl.origin !== base.origin) {
