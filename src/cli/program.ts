@@ -9,6 +9,7 @@ import { EXIT, ExitRequest, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
+import { serveReferenceCommand } from './commands/serve-reference.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIo): Command {
     .version(toolVersion)
     .addCommand(runCommand(io))
     .addCommand(demoCommand(io))
+    .addCommand(serveReferenceCommand(io))
     .addCommand(diffCommand(io))
     .addCommand(verifyCommand(io))
     .addCommand(validateCommand(io));

@@ -1,15 +1,23 @@
 /**
- * `fhir-certify demo`: a user's first minute. Starts the embedded reference partner on a free loopback
- * port, certifies it as DSTU2 and as STU3 with the same code path as `run`, writes both reports, and
- * exits 0 only when both pass.
+ * `fhir-certify demo`: a user's first minute. Starts the embedded reference partner over HTTPS (a CA
+ * and certificate made for this run) on a free loopback port, certifies it as DSTU2 and as STU3 with
+ * the same code path as `run`, writes both reports, and exits 0 only when both pass. Nothing is left
+ * manual: tokens are short-lived so AUTH-09 is waited out, and the secret is rotated before each run
+ * so AUTH-10 is proven, exactly as a partner would do it by hand.
  */
+import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
+import { Agent, request } from 'undici';
 import { certify } from '../../certify.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
-import { startReferencePartner } from '../../reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../reference/index.js';
+import { createTestPki, opensslAvailable, type TestPki } from '../../reference/tls.js';
 import { ExitRequest, type CliIo } from '../io.js';
 
 const SECRET_ENV = 'FHIR_CERTIFY_DEMO_SECRET';
+const ROTATED_ENV = 'FHIR_CERTIFY_DEMO_ROTATED_SECRET';
+/** Long enough for a run's prerequisites, short enough that AUTH-09 waits only a few seconds. */
+const TOKEN_TTL_S = 3;
 
 export function demoCommand(io: CliIo): Command {
   return new Command('demo')
@@ -26,30 +34,45 @@ export function demoCommand(io: CliIo): Command {
     )
     .option('--quiet', 'no progress line')
     .action(async (flags: RawOptions & { fault?: string[] }) => {
-      const partner = await startReferencePartner({ faults: flags.fault ?? [] });
+      // Without openssl there is no certificate to serve; the demo then runs over http and says why it fails SEC-01.
+      const pki = opensslAvailable() ? createTestPki() : undefined;
+      if (!pki)
+        io.stderr(
+          'fhir-certify demo: openssl is not installed, so the partner runs over plain http and cannot pass SEC-01\n',
+        );
+      const partner = await startReferencePartner({
+        faults: flags.fault ?? [],
+        tokenTtlSeconds: TOKEN_TTL_S,
+        ...(pki ? { tls: { key: pki.key, cert: pki.cert } } : {}),
+      });
       const passed: boolean[] = [];
       try {
         for (const version of ['dstu2', 'stu3'] as const) {
           io.stdout(
             `\n== Certifying the reference partner as ${version.toUpperCase()} at ${partner.baseUrl(version)}\n`,
           );
+          const oldSecret = partner.clientSecret;
+          const newSecret = await rotate(partner, pki);
           const options = resolveRunOptions(
             {
               baseUrl: partner.baseUrl(version),
               clientId: partner.clientId,
               clientSecretEnv: SECRET_ENV,
+              rotatedSecretEnv: ROTATED_ENV,
               tenant: partner.tenants,
-              allowInsecureHttp: true,
+              maxExpiryWait: TOKEN_TTL_S + 5,
               samples: flags.samples ?? 10,
+              ...(pki ? { ca: pki.caPath } : { allowInsecureHttp: true }),
               ...pick(flags, ['out', 'format', 'quiet']),
             },
-            { ...io.env, [SECRET_ENV]: partner.clientSecret },
+            { ...io.env, [SECRET_ENV]: oldSecret, [ROTATED_ENV]: newSecret },
           );
           const result = await certify(options, { write: io.stdout, isTTY: io.isTTY });
           passed.push(result.exitCode === 0);
         }
       } finally {
         await partner.close();
+        pki?.dispose();
       }
       const ok = passed.every(Boolean);
       io.stdout(
@@ -57,6 +80,30 @@ export function demoCommand(io: CliIo): Command {
       );
       throw new ExitRequest(ok ? 0 : 1);
     });
+}
+
+/** Rotates the partner's secret through its rotation endpoint, as the app owner would, and returns the new one. */
+async function rotate(partner: ReferencePartner, pki: TestPki | undefined): Promise<string> {
+  const newSecret = randomBytes(24).toString('base64url');
+  const dispatcher = new Agent(pki ? { connect: { ca: pki.caCert } } : {});
+  try {
+    const res = await request(partner.rotationUrl, {
+      method: 'POST',
+      dispatcher,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: partner.clientId,
+        client_secret: partner.clientSecret,
+        new_secret: newSecret,
+      }).toString(),
+    });
+    await res.body.dump();
+    if (res.statusCode !== 200)
+      throw new Error(`the reference partner refused the secret rotation (HTTP ${res.statusCode})`);
+  } finally {
+    await dispatcher.close();
+  }
+  return newSecret;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
