@@ -16,6 +16,7 @@ import { Redactor } from './http/redact.js';
 import { buildReport } from './report/build.js';
 import { renderConsoleSummary } from './report/console.js';
 import type { Report } from './report/model.js';
+import { signReport } from './report/verify.js';
 import { writeReportFiles } from './report/write.js';
 import { toolVersion } from './paths.js';
 import { allChecks } from '../suites/index.js';
@@ -87,7 +88,7 @@ export async function certify(
     rows: typeof result.rows;
     latency: typeof result.latency;
   };
-  const report = buildReport({
+  const built = buildReport({
     toolVersion,
     target: {
       baseUrl: options.baseUrl,
@@ -103,12 +104,15 @@ export async function certify(
     latency: masked.latency,
     notCertifiableReasons: state.notCertifiableReasons,
   });
+  const signed = options.signKey ? signReport(built, options.signKey) : undefined;
+  const report = signed ?? built;
 
   const dir = uniqueDir(
     join(options.out, `${stampOf(startedAt)}-${hostOf(options.baseUrl)}-${state.fhirVersion ?? 'unknown'}`),
   );
   const files = await writeReportFiles(report, dir, options.formats);
   io.write(`${renderConsoleSummary(report, { color: io.isTTY && !process.env.NO_COLOR })}\n`);
+  if (signed) io.write(`Signed with Ed25519 key ${signed.signature.publicKeyFingerprint}\n`);
   io.write(`Reports: ${dir}\n`);
   return { report, dir, files, exitCode: report.verdict === 'pass' ? 0 : 1 };
 }

@@ -35,6 +35,7 @@ const schema = {
     maxPages: positiveInt,
     maxExpiryWait: { type: 'integer', minimum: 0 },
     ca: { type: 'string' },
+    signKey: { type: 'string' },
     allowInsecureHttp: { type: 'boolean' },
     only: stringOrList,
     out: { type: 'string' },

@@ -3,6 +3,7 @@
  * secret comes only from the environment. Every problem is a ConfigError whose message says what to fix.
  */
 import { readFileSync } from 'node:fs';
+import { ed25519Private } from '../report/verify.js';
 import { defaultOptions, type ReportFormat, type RunOptions } from '../engine/options.js';
 import { requirements } from '../engine/requirements.js';
 import { loadProfile } from '../profile/load.js';
@@ -121,6 +122,9 @@ export function resolveRunOptions(flags: RawOptions, env: NodeJS.ProcessEnv): Ru
     }
   }
 
+  const signKeyPath = str(raw.signKey);
+  const signKey = signKeyPath ? readSigningKey(signKeyPath) : undefined;
+
   const tokenAuth = str(raw.tokenAuth) ?? defaultOptions.tokenAuthMethod;
   if (tokenAuth !== 'client_secret_post' && tokenAuth !== 'client_secret_basic') {
     throw new ConfigError(
@@ -153,12 +157,32 @@ export function resolveRunOptions(flags: RawOptions, env: NodeJS.ProcessEnv): Ru
     maxExpiryWaitS: int(raw.maxExpiryWait, '--max-expiry-wait', defaultOptions.maxExpiryWaitS, 0),
     ...(ca ? { ca, caPath } : {}),
     allowInsecureHttp,
+    ...(signKey ? { signKey } : {}),
     ...(only.length ? { only } : {}),
     out: str(raw.out) ?? defaultOptions.out,
     formats: formats as ReportFormat[],
     budgets: budgets(raw.budget),
     quiet: raw.quiet === true,
   };
+}
+
+/** Reads --sign-key now, so a wrong key is exit 2 before any request rather than a lost report after. */
+function readSigningKey(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read the signing key ${path} given to --sign-key`);
+  }
+  try {
+    ed25519Private(pem);
+  } catch (err) {
+    const reason = (err as Error).message.includes('Ed25519')
+      ? (err as Error).message
+      : 'it is not a PEM private key: create one with `openssl genpkey -algorithm ed25519 -out key.pem`';
+    throw new ConfigError(`--sign-key ${path}: ${reason}`);
+  }
+  return pem;
 }
 
 function requiredUrl(value: unknown, flag: string, what: string): URL {

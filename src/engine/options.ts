@@ -31,6 +31,8 @@ export interface RunOptions {
   ca?: string;
   caPath?: string;
   allowInsecureHttp: boolean;
+  /** PEM text of an Ed25519 private key: report.json is signed with it (checked with verify --verify-key). */
+  signKey?: string;
   /** Requirement ID prefixes, e.g. ['META', 'AUTH-0']. */
   only?: string[];
   out: string;

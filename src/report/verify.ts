@@ -28,7 +28,8 @@ export function publicKeyFingerprint(key: KeyObject): string {
   return `sha256:${createHash('sha256').update(der).digest('hex')}`;
 }
 
-function ed25519Private(pem: string): KeyObject {
+/** Parses an Ed25519 private key; throws with a sentence saying how to make one otherwise. */
+export function ed25519Private(pem: string): KeyObject {
   const key = createPrivateKey(pem);
   if (key.asymmetricKeyType !== 'ed25519') {
     throw new Error(

@@ -65,6 +65,10 @@ export function runCommand(io: CliIo): Command {
       ]),
     )
     .option('--ca <pem file>', 'an extra trusted CA for TLS')
+    .option(
+      '--sign-key <pem file>',
+      'sign report.json with this Ed25519 private key (check it with fhir-certify verify --verify-key)',
+    )
     .option('--allow-insecure-http', 'permit http:// (local testing only; the run is then not certifiable)')
     .option('--only <ids>', 'run a subset by requirement ID prefix, e.g. META,AUTH', collect)
     .option('--budget <name.p95=ms>', 'override a latency budget, e.g. search.p95=800', collect)
