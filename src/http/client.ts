@@ -8,10 +8,10 @@
 import { isUtf8 } from 'node:buffer';
 import { rootCertificates } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { Evidence } from '../report/model.js';
 import type { Exchange, HttpError, HttpRequest, JsonResult } from './exchange.js';
-import { classifyError } from './errors.js';
+import { sendAttempt, type CancelRegistry } from './send.js';
 import type { Redactor } from './redact.js';
 
 export interface HttpClientOptions {
@@ -33,21 +33,18 @@ export interface Http {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
 
-interface Attempt {
-  status: number;
-  responseHeaders: Record<string, string>;
-  headersMs?: number;
-  chunks: Buffer[];
-  error?: HttpError;
-}
-
 const DEFAULT_EVIDENCE_BODY = 4096;
 
 export class HttpClient implements Http {
   private readonly agent: Agent;
   private readonly evidenceBodyBytes: number;
-  /** Aborted by `cancelAll`: in-flight requests stop and new ones are not sent. */
-  private readonly cancelled = new AbortController();
+  /** Set by `cancelAll`: in-flight requests stop and new ones are not sent. */
+  private cancelReason: string | undefined;
+  private readonly inFlight = new Set<(error: HttpError) => void>();
+  private readonly register: CancelRegistry = (cancel) => {
+    this.inFlight.add(cancel);
+    return () => this.inFlight.delete(cancel);
+  };
 
   constructor(private readonly options: HttpClientOptions) {
     this.evidenceBodyBytes = options.evidenceBodyBytes ?? DEFAULT_EVIDENCE_BODY;
@@ -87,7 +84,10 @@ export class HttpClient implements Http {
    * per-request timeout each, and `close()` would wait for them.
    */
   cancelAll(reason: string): void {
-    if (!this.cancelled.signal.aborted) this.cancelled.abort(new Error(reason));
+    if (this.cancelReason !== undefined) return;
+    this.cancelReason = reason;
+    const error = this.cancelledError()!;
+    for (const cancel of [...this.inFlight]) cancel(error);
   }
 
   async request(req: HttpRequest): Promise<Exchange> {
@@ -114,59 +114,39 @@ export class HttpClient implements Http {
 
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
-    const refused = this.refuse(req.url) ?? this.cancelledError();
-    if (refused) return this.finish(req, method, headers, body, startedAt, t0, { error: refused });
+    const target = this.cancelledError() ?? this.target(req.url);
+    if (!(target instanceof URL)) {
+      return this.finish(req, method, headers, body, startedAt, t0, { error: target });
+    }
 
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
-    const maxBytes = req.maxBytes ?? this.options.maxResponseBytes;
-    // One deadline for connect + headers + the whole body: undici's headersTimeout and bodyTimeout
-    // restart on every byte, so a partner dripping a byte a second would never trip them alone.
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const stop = new AbortController();
-    const onDeadline = (): void => stop.abort(deadline.reason);
-    const onCancel = (): void => stop.abort(this.cancelled.signal.reason);
-    deadline.addEventListener('abort', onDeadline, { once: true });
-    this.cancelled.signal.addEventListener('abort', onCancel, { once: true });
-    let got: Attempt;
-    let retried = false;
-    try {
-      got = await this.attempt(
-        req.url,
-        method,
-        headers,
-        body,
-        stop.signal,
-        timeoutMs,
-        maxBytes,
-        t0,
-        deadline,
-      );
-      // A reused keep-alive socket that the partner closed while idle fails before any answer; every
-      // HTTP client retries an idempotent request once on a fresh connection in that case, and so do we.
-      if (got.error?.code === 'reset' && got.status === 0 && IDEMPOTENT.has(method) && !stop.signal.aborted) {
-        retried = true;
-        got = await this.attempt(
-          req.url,
-          method,
-          headers,
-          body,
-          stop.signal,
-          timeoutMs,
-          maxBytes,
-          t0,
-          deadline,
-        );
-      }
-    } finally {
-      deadline.removeEventListener('abort', onDeadline);
-      this.cancelled.signal.removeEventListener('abort', onCancel);
-    }
+    const attempt = {
+      url: target,
+      method,
+      headers,
+      body,
+      timeoutMs,
+      maxBytes: req.maxBytes ?? this.options.maxResponseBytes,
+      t0,
+      deadline: t0 + timeoutMs,
+    };
+    let got = await sendAttempt(this.agent, attempt, this.register);
+    // A reused keep-alive socket that the partner closed while idle fails before any answer; every
+    // HTTP client retries an idempotent request once on a fresh connection in that case, and so do we.
+    const retried =
+      got.error?.code === 'reset' &&
+      got.status === 0 &&
+      IDEMPOTENT.has(method) &&
+      !this.cancelledError() &&
+      performance.now() < attempt.deadline;
+    if (retried) got = await sendAttempt(this.agent, attempt, this.register);
+
     const { status, responseHeaders, headersMs, chunks, error } = got;
     return this.finish(req, method, headers, body, startedAt, t0, {
       status,
       headers: responseHeaders,
       headersMs,
-      body: Buffer.concat(chunks),
+      body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
       error,
       ...(retried
         ? {
@@ -176,73 +156,27 @@ export class HttpClient implements Http {
     });
   }
 
-  private async attempt(
-    url: string,
-    method: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal,
-    timeoutMs: number,
-    maxBytes: number,
-    t0: number,
-    deadline: AbortSignal,
-  ): Promise<Attempt> {
-    const got: Attempt = { status: 0, responseHeaders: {}, chunks: [] };
-    let received = 0;
-    try {
-      const res = await request(url, {
-        dispatcher: this.agent,
-        method: method as 'GET',
-        headers,
-        body,
-        signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      got.headersMs = performance.now() - t0;
-      got.status = res.statusCode;
-      got.responseHeaders = flattenHeaders(res.headers);
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received > maxBytes) {
-          const keep = chunk.length - (received - maxBytes);
-          if (keep > 0) got.chunks.push(chunk.subarray(0, keep));
-          res.body.destroy();
-          got.error = {
-            code: 'too-large',
-            message: `response body exceeded the ${maxBytes}-byte cap; read stopped`,
-          };
-          break;
-        }
-        got.chunks.push(chunk);
-      }
-    } catch (err) {
-      got.error = this.cancelledError() ?? classifyError(err, deadline.aborted, timeoutMs);
-    }
-    return got;
-  }
-
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
 
   private cancelledError(): HttpError | undefined {
-    if (!this.cancelled.signal.aborted) return undefined;
-    const reason = this.cancelled.signal.reason as Error;
-    return { code: 'aborted', message: `not completed: ${reason.message}` };
+    if (this.cancelReason === undefined) return undefined;
+    return { code: 'aborted', message: `not completed: ${this.cancelReason}` };
   }
 
-  private refuse(url: string): HttpError | undefined {
+  /** The URL to send to, or why it is not sent. */
+  private target(url: string): URL | HttpError {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
       return { code: 'bad-url', message: `not an absolute URL: ${JSON.stringify(url.slice(0, 200))}` };
     }
-    if (parsed.protocol === 'https:') return undefined;
+    if (parsed.protocol === 'https:') return parsed;
     if (parsed.protocol === 'http:') {
       return this.options.allowInsecureHttp
-        ? undefined
+        ? parsed
         : {
             code: 'insecure-http',
             message: `refused to send a request over plain http (${parsed.origin}); pass --allow-insecure-http for local testing`,
@@ -406,15 +340,6 @@ function redirectOf(from: string, location: string): { location: string; crossOr
 function serverTiming(headers: Record<string, string>): { serverMs?: number } {
   const match = /(?:^|,)\s*app;[^,]*dur=([\d.]+)/.exec(headers['server-timing'] ?? '');
   return match ? { serverMs: Number(match[1]) } : {};
-}
-
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
