@@ -2,8 +2,9 @@
  * Tolerance test of the measurement, not a speed test: against a partner that answers exactly D ms
  * after each request arrives, LAT-01's p50 lies within [D, D + 2 ms] (the harness adds the loopback
  * round trip and its own handling, and takes nothing away), and the verdict flips around D: a budget
- * just below D fails, one just above passes. The figure is the median of three runs' p50, so a burst of
- * load from other processes on a shared machine does not decide it.
+ * just below D fails, one just above passes. Every run's p50 must be at least D; the upper bound holds
+ * for the best of three runs, because load from other processes (or other test files on a two-core CI
+ * machine) can only add time, while what is tested is the time the harness itself adds.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTestChecks } from '../helpers/engine.js';
@@ -29,9 +30,6 @@ async function lat01(baseUrl: string, samples: number, budget: number) {
   return { row: row!, check: run.rows.find((r) => r.id === 'lat-01-metadata')! };
 }
 
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 describe.each([
   { D: 5, samples: 40 },
   { D: 50, samples: 30 },
@@ -43,9 +41,9 @@ describe.each([
     const above = D + 8;
     const runs = [];
     for (let i = 0; i < 3; i++) runs.push(await lat01(partner.baseUrl, samples, above));
-    const p50 = median(runs.map((r) => r.row.p50));
-    expect(p50).toBeGreaterThanOrEqual(D);
-    expect(p50).toBeLessThanOrEqual(D + 2);
+    const p50s = runs.map((r) => r.row.p50);
+    for (const p50 of p50s) expect(p50).toBeGreaterThanOrEqual(D);
+    expect(Math.min(...p50s), `p50 of each run: ${p50s.join(', ')} ms`).toBeLessThanOrEqual(D + 2);
     // Time to first byte is measured apart and never exceeds the total.
     for (const { row } of runs) {
       if (row.status === 'pass') expect(row.samples).toBe(samples);
