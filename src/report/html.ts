@@ -213,6 +213,11 @@ ${families}
 </section>`;
 }
 
+/** Extra latency figures are optional in the contract: reports from other writers may lack them. */
+function optionalMs(value: unknown): string {
+  return typeof value === 'number' ? formatMs(value) : '—';
+}
+
 function latencySection(report: Report): Markup | '' {
   if (report.latency.length === 0) return '';
   const rows = report.latency.map((l) => {
@@ -220,13 +225,13 @@ function latencySection(report: Report): Markup | '' {
       l.budgetP95 > 0 && l.p95 > l.budgetP95
         ? markup`<strong>${formatMs(l.p95)} (over)</strong>`
         : formatMs(l.p95);
-    return markup`<tr class="row-${l.status}"><th scope="row">${l.requirement}</th><td>${l.interaction}</td><td class="num">${l.samples}</td><td class="num">${formatMs(l.p50)}</td><td class="num">${formatMs(l.p90)}</td><td class="num">${p95}</td><td class="num">${formatMs(l.p99)}</td><td class="num">${formatMs(l.max)}</td><td class="num">${formatMs(l.budgetP95)}</td><td>${badge(l.status)}</td></tr>`;
+    return markup`<tr class="row-${l.status}"><th scope="row">${l.requirement}</th><td>${l.interaction}</td><td class="num">${l.samples}</td><td class="num">${formatMs(l.p50)}</td><td class="num">${formatMs(l.p90)}</td><td class="num">${p95}</td><td class="num">${formatMs(l.p99)}</td><td class="num">${formatMs(l.max)}</td><td class="num">${optionalMs(l.ttfbP50)}</td><td class="num">${typeof l.errors === 'number' ? String(l.errors) : '—'}</td><td class="num">${formatMs(l.budgetP95)}</td><td>${badge(l.status)}</td></tr>`;
   });
   return markup`<section aria-labelledby="latency-h">
 <h2 id="latency-h">Latency</h2>
 <table>
 <caption>Response time percentiles per interaction, in milliseconds, against the p95 budget</caption>
-<thead><tr><th scope="col">Requirement</th><th scope="col">Interaction</th><th scope="col" class="num">Samples</th><th scope="col" class="num">p50</th><th scope="col" class="num">p90</th><th scope="col" class="num">p95</th><th scope="col" class="num">p99</th><th scope="col" class="num">Max</th><th scope="col" class="num">Budget p95</th><th scope="col">Status</th></tr></thead>
+<thead><tr><th scope="col">Requirement</th><th scope="col">Interaction</th><th scope="col" class="num">Samples</th><th scope="col" class="num">p50</th><th scope="col" class="num">p90</th><th scope="col" class="num">p95</th><th scope="col" class="num">p99</th><th scope="col" class="num">Max</th><th scope="col" class="num"><abbr title="time to first byte (the response headers), median">TTFB p50</abbr></th><th scope="col" class="num">Errors</th><th scope="col" class="num">Budget p95</th><th scope="col">Status</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

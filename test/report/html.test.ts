@@ -106,6 +106,15 @@ describe('renderHtml', () => {
     expect(text).toContain(failingReport().digest);
   });
 
+  it('shows time to first byte and the error count beside the percentiles, a dash when absent', () => {
+    const report = failingReport();
+    report.latency[0] = { ...report.latency[0]!, ttfbP50: 12.345, errors: 3 };
+    const text = visibleText(renderHtml(report));
+    expect(text).toContain('TTFB p50 Errors Budget p95');
+    expect(text).toMatch(/12\.3 ms 3 /);
+    expect(text).toContain('—');
+  });
+
   it('prints folded evidence open', () => {
     expect(failing).toMatch(/@media print \{[\s\S]*details::details-content \{ content-visibility: visible;/);
     expect(failing).toContain("addEventListener('beforeprint'");
