@@ -1,12 +1,13 @@
 /**
- * A small structural checker driven by the FHIR StructureDefinitions in /work/shared: known elements
+ * A small structural checker driven by the FHIR StructureDefinitions in ../shared: known elements
  * only, array versus single cardinality, required elements, choice types and primitive formats. It is
  * the reference partner's own proof of RES-VAL-1, independent of the harness's validator.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { sharedPath } from '../helpers/shared.js';
 
-export const DEFINITIONS_DIR = process.env.FHIR_DEFINITIONS_DIR ?? '/work/shared/fhir-definitions';
+export const DEFINITIONS_DIR = process.env.FHIR_DEFINITIONS_DIR ?? sharedPath('fhir-definitions');
 export const definitionsPresent = existsSync(
   join(DEFINITIONS_DIR, 'stu3', 'StructureDefinition-Patient.json'),
 );

@@ -2,7 +2,7 @@
  * RES-VAL-1 for the reference partner itself: every resource it serves (and its capability statement,
  * searchsets and OperationOutcomes) is structurally valid for its version, checked two independent
  * ways: the project's validator (src/fhir/validate.ts) and a checker driven by the HL7
- * StructureDefinitions (skipped when /work/shared is absent).
+ * StructureDefinitions (skipped, saying so, when ../shared is absent).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResource } from '../../src/fhir/validate.js';
@@ -10,7 +10,8 @@ import type { FhirVersion, ReferencePartner } from '../../src/reference/index.js
 import { startReferencePartner } from '../../src/reference/index.js';
 import type { Json } from './helpers.js';
 import { fhirGet, medicationType, token } from './helpers.js';
-import { StructureChecker, bindingIssues, definitionsPresent } from './structure-check.js';
+import { sharedTitle } from '../helpers/shared.js';
+import { DEFINITIONS_DIR, StructureChecker, bindingIssues, definitionsPresent } from './structure-check.js';
 
 let p: ReferencePartner;
 const served: Record<FhirVersion, Json[]> = { dstu2: [], stu3: [] };
@@ -61,15 +62,12 @@ describe.each(['dstu2', 'stu3'] as const)('%s resources', (version) => {
     expect(issues.slice(0, 20)).toEqual([]);
   });
 
-  it.skipIf(!definitionsPresent)(
-    'pass the StructureDefinition checker (needs /work/shared/fhir-definitions)',
-    () => {
-      const checker = new StructureChecker(version);
-      const issues = new Set<string>();
-      for (const r of served[version])
-        for (const i of checker.check(r)) issues.add(i.replace(/\[\d+\]/g, '[]'));
-      for (const r of flatten(served[version])) for (const i of bindingIssues(r)) issues.add(i);
-      expect([...issues]).toEqual([]);
-    },
-  );
+  it.skipIf(!definitionsPresent)(sharedTitle('pass the StructureDefinition checker', DEFINITIONS_DIR), () => {
+    const checker = new StructureChecker(version);
+    const issues = new Set<string>();
+    for (const r of served[version])
+      for (const i of checker.check(r)) issues.add(i.replace(/\[\d+\]/g, '[]'));
+    for (const r of flatten(served[version])) for (const i of bindingIssues(r)) issues.add(i);
+    expect([...issues]).toEqual([]);
+  });
 });
