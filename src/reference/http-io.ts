@@ -67,8 +67,16 @@ export function send(
     res.setHeader('Server-Timing', `app;dur=${dur.toFixed(3)}`);
     res.end(body);
   };
-  if (delay > 0) setTimeout(write, delay);
-  else write();
+  if (delay <= 0) return write();
+  // Node timers can fire up to a millisecond early against performance.now(); a partner that promises
+  // D ms must never answer sooner, so an early wake-up waits out the rest.
+  const due = performance.now() + delay;
+  const wake = (): void => {
+    const left = due - performance.now();
+    if (left > 0) setTimeout(wake, Math.ceil(left));
+    else write();
+  };
+  setTimeout(wake, delay);
 }
 
 export type IssueCode =
