@@ -1,6 +1,7 @@
 /** Pieces shared by the DSTU2 and STU3 mappers. */
 import type { Concept } from './vocabulary.js';
 import { UCUM, V2_0203 } from './vocabulary.js';
+import type { PatientRec, TenantData } from './synthetic.js';
 
 export type Json = Record<string, unknown>;
 
@@ -59,4 +60,39 @@ export function narrative(text: string): Json {
 
 export function ms(dateTime: string): number {
   return Date.parse(dateTime);
+}
+
+/** Location has the same shape in DSTU2 and STU3. */
+export function location(loc: TenantData['locations'][number]): Mapped {
+  return {
+    resource: {
+      resourceType: 'Location',
+      id: loc.id,
+      status: 'active',
+      name: loc.name,
+      mode: 'instance',
+      type: {
+        coding: [
+          {
+            system: 'http://hl7.org/fhir/v3/RoleCode',
+            code: loc.kind,
+            display: loc.kind === 'HOSP' ? 'Hospital' : 'Outpatient facility',
+          },
+        ],
+      },
+      telecom: [{ system: 'phone', value: loc.phone, use: 'work' }],
+      address: {
+        use: 'work',
+        line: [loc.line],
+        city: loc.city,
+        state: loc.state,
+        postalCode: loc.postalCode,
+        country: 'US',
+      },
+    },
+  };
+}
+
+export function displayName(p: PatientRec): string {
+  return `${p.given.join(' ')} ${p.family}`;
 }

@@ -1,6 +1,6 @@
 /** Synthetic records → DSTU2 (1.0.2) resources. Field names follow the DSTU2 StructureDefinitions. */
 import type { Json, MapOptions, Mapped } from './map-common.js';
-import { concept, mrnIdentifier, ms, patientRef, quantity } from './map-common.js';
+import { concept, displayName, location, mrnIdentifier, ms, patientRef, quantity } from './map-common.js';
 import type { PatientRec, TenantData } from './synthetic.js';
 import { DIASTOLIC, OBSERVATION_CATEGORY, SYSTOLIC } from './vocabulary.js';
 
@@ -11,40 +11,6 @@ export function mapTenantDstu2(data: TenantData, options: MapOptions): Mapped[] 
   for (const loc of data.locations) out.push(location(loc));
   for (const p of data.patients) mapPatient(data, p, options.faults, out);
   return out;
-}
-
-function location(loc: TenantData['locations'][number]): Mapped {
-  return {
-    resource: {
-      resourceType: 'Location',
-      id: loc.id,
-      status: 'active',
-      name: loc.name,
-      mode: 'instance',
-      type: {
-        coding: [
-          {
-            system: 'http://hl7.org/fhir/v3/RoleCode',
-            code: loc.kind,
-            display: loc.kind === 'HOSP' ? 'Hospital' : 'Outpatient facility',
-          },
-        ],
-      },
-      telecom: [{ system: 'phone', value: loc.phone, use: 'work' }],
-      address: {
-        use: 'work',
-        line: [loc.line],
-        city: loc.city,
-        state: loc.state,
-        postalCode: loc.postalCode,
-        country: 'US',
-      },
-    },
-  };
-}
-
-function displayName(p: PatientRec): string {
-  return `${p.given.join(' ')} ${p.family}`;
 }
 
 function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>, out: Mapped[]): void {
