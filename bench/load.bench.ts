@@ -7,12 +7,9 @@
  *   node --import tsx bench/load.bench.ts [seconds per round] [connections] [rounds]
  */
 import autocannon from 'autocannon';
-import { HttpClient } from '../src/http/client.js';
-import { Redactor } from '../src/http/redact.js';
-import { requestToken } from '../src/auth/token-client.js';
 import { runLoad } from '../src/latency/load.js';
 import type { Interaction } from '../src/latency/sampler.js';
-import { startChildPartner } from './partner-child.js';
+import { startAuthorisedPartner } from './authorised-partner.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 10);
@@ -20,38 +17,8 @@ const rounds = Number(process.argv[4] ?? 3);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const partner = await startChildPartner();
-const redactor = new Redactor();
-redactor.addSecret(partner.clientSecret);
-const client = new HttpClient({
-  timeoutMs: 10_000,
-  maxResponseBytes: 20 << 20,
-  redactor,
-  allowInsecureHttp: true,
-  connectionsPerOrigin: connections,
-});
+const { partner, client, token, patientId: id, close } = await startAuthorisedPartner(connections);
 try {
-  const { parsed } = await requestToken(
-    client,
-    partner.tokenUrl,
-    {
-      clientId: partner.clientId,
-      clientSecret: partner.clientSecret,
-      scope: partner.tenants[0],
-      method: 'client_secret_post',
-      quiet: true,
-    },
-    redactor,
-  );
-  if (!parsed.ok) throw new Error(`no token: ${parsed.reason}`);
-  const token = parsed.token.accessToken;
-  const search = await client.request({
-    url: `${partner.baseUrl}/Patient?_count=1`,
-    bearer: token,
-    quiet: true,
-  });
-  const id = (search.json() as { ok: true; value: { entry: Array<{ resource: { id: string } }> } }).value
-    .entry[0]!.resource.id;
   // The cheapest endpoint (a read: the client's own cost decides) and one of the app's searches
   // (the server's work weighs more), so the ratio is shown at both ends.
   const endpoints = [
@@ -100,6 +67,5 @@ try {
     );
   }
 } finally {
-  await client.close();
-  await partner.close();
+  await close();
 }

@@ -6,46 +6,14 @@
  * outside its timed handler. Prints medians per kind and overall. Target: median under 1 ms.
  *   node --import tsx bench/overhead.bench.ts [requests per kind]
  */
-import { HttpClient } from '../src/http/client.js';
-import { Redactor } from '../src/http/redact.js';
-import { requestToken } from '../src/auth/token-client.js';
-import { startChildPartner } from './partner-child.js';
+import { startAuthorisedPartner } from './authorised-partner.js';
 
 const perKind = Number(process.argv[2] ?? 1000);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p90 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
-const partner = await startChildPartner();
-const redactor = new Redactor();
-redactor.addSecret(partner.clientSecret);
-const client = new HttpClient({
-  timeoutMs: 10_000,
-  maxResponseBytes: 20 << 20,
-  redactor,
-  allowInsecureHttp: true,
-});
+const { partner, client, token, patientId: id, close } = await startAuthorisedPartner();
 try {
-  const { parsed } = await requestToken(
-    client,
-    partner.tokenUrl,
-    {
-      clientId: partner.clientId,
-      clientSecret: partner.clientSecret,
-      scope: partner.tenants[0],
-      method: 'client_secret_post',
-      quiet: true,
-    },
-    redactor,
-  );
-  if (!parsed.ok) throw new Error(`no token: ${parsed.reason}`);
-  const token = parsed.token.accessToken;
-  const search = await client.request({
-    url: `${partner.baseUrl}/Patient?_count=1`,
-    bearer: token,
-    quiet: true,
-  });
-  const id = (search.json() as { ok: true; value: { entry: Array<{ resource: { id: string } }> } }).value
-    .entry[0]!.resource.id;
   const kinds = {
     'GET metadata': () => client.request({ url: `${partner.baseUrl}/metadata`, quiet: true }),
     'GET Patient/{id}': () =>
@@ -75,6 +43,5 @@ try {
     `harness overhead per request: median ${m.toFixed(3)} ms (target < 1 ms: ${m < 1 ? 'met' : 'NOT met'})`,
   );
 } finally {
-  await client.close();
-  await partner.close();
+  await close();
 }
