@@ -24,7 +24,7 @@ import { progressLine } from '../src/latency/progress.js';
 import { judge } from '../src/latency/rows.js';
 import { sampleSeries, type Interaction, type Series } from '../src/latency/sampler.js';
 import type { Status } from '../src/report/model.js';
-import { workingSecret } from './auth/credentials.js';
+import { workingSecret } from '../src/auth/secret.js';
 
 declare module '../src/engine/state.js' {
   interface RunState {

@@ -1,10 +1,11 @@
 /**
  * Data requests as the app makes them: with a current token for a tenant. The token provider is made
- * on first use from the token URL that META-04 found and the run's credentials.
+ * on first use from the token URL that META-04 found and the run's working secret.
  */
 import type { RunContext } from '../engine/context.js';
 import type { Exchange, HttpRequest } from '../http/exchange.js';
 import { requestHonouringRetryAfter } from '../http/retry.js';
+import { workingSecret } from './secret.js';
 import { TokenProvider } from './token-client.js';
 
 declare module '../engine/state.js' {
@@ -13,12 +14,18 @@ declare module '../engine/state.js' {
   }
 }
 
-export function tokenProvider(ctx: RunContext): TokenProvider {
+/**
+ * The run's one token provider, made on first use with the working secret (the rotated one once the
+ * partner accepts it), whichever suite asks first.
+ */
+export async function tokenProvider(ctx: RunContext): Promise<TokenProvider> {
   if (ctx.state.tokens) return ctx.state.tokens;
-  const { clientId, clientSecret, tokenAuthMethod } = ctx.options;
+  const { clientId, tokenAuthMethod } = ctx.options;
   if (!ctx.state.tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
-  if (!clientId || !clientSecret) throw new Error('the run has no client credentials');
-  ctx.state.tokens = new TokenProvider(
+  if (!clientId) throw new Error('the run has no client id');
+  const clientSecret = await workingSecret(ctx);
+  // Another caller may have made it while the secret was being decided.
+  ctx.state.tokens ??= new TokenProvider(
     ctx.client,
     ctx.state.tokenUrl,
     { clientId, clientSecret, method: tokenAuthMethod },
@@ -33,7 +40,7 @@ export function tokenProvider(ctx: RunContext): TokenProvider {
  * 401 is the partner's answer and is returned as is.
  */
 export async function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Promise<Exchange> {
-  const tokens = tokenProvider(ctx);
+  const tokens = await tokenProvider(ctx);
   // A 429 is waited out as its Retry-After asks, within the per-request timeout and the run's abort.
   const send = async (): Promise<Exchange> =>
     requestHonouringRetryAfter(

@@ -128,5 +128,5 @@ export function queriesFor(ctx: RunContext, probe: Probe): LatencyQuery[] {
 
 /** Makes sure a token exists before timing starts, so the first data sample does not include one. */
 export async function primeToken(ctx: RunContext, tenant: string): Promise<void> {
-  await tokenProvider(ctx).get(tenant);
+  await (await tokenProvider(ctx)).get(tenant);
 }

@@ -6,7 +6,8 @@ import { randomBearer, tamperToken } from '../../src/auth/jwt.js';
 import { fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, manual, pass, type Outcome } from '../../src/engine/check.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
-import { sessionTokens, workingSecret } from './credentials.js';
+import { workingSecret } from '../../src/auth/secret.js';
+import { tokenProvider } from '../../src/auth/session.js';
 import { askToken, isSuccess } from './shared.js';
 
 /** AUTH-09: how long past its announced expiry an expired token is tried, for clock skew and rounding. */
@@ -46,7 +47,7 @@ export const bearerChecks = defineChecks([
     async run(ctx) {
       const tenant = ctx.options.tenants[0]!;
       // A token fresh enough that only the tampering, not its age, can explain a 401.
-      const valid = await (await sessionTokens(ctx)).get(tenant);
+      const valid = await (await tokenProvider(ctx)).get(tenant);
       const tampered = tamperToken(valid);
       const random = randomBearer();
       ctx.redactor.addToken(tampered);

@@ -1,81 +1,8 @@
-/**
- * Which client secret the run works with, and the one token provider every suite shares.
- *
- * Secret rotation (AUTH-10) is something the app owner does at the partner, never the harness: rotating
- * a live secret would lock out the production app that still holds the old one. A run is *told* of a
- * rotation that already happened: the old secret in --client-secret-env, the new one in
- * --rotated-secret-env. The new secret is then the working credential. If the partner still refuses it
- * and still accepts the old one, the rotation evidently has not happened yet: the run carries on with the
- * old secret (so every other requirement is still judged) and AUTH-10 fails saying so.
- */
-import { requestToken, TokenProvider } from '../../src/auth/token-client.js';
+/** Credential helpers the AUTH suite and its neighbours share. The working secret is src/auth/secret.ts. */
 import type { RunContext } from '../../src/engine/context.js';
-
-export type SecretChoice =
-  /** No rotation was announced: the one secret. */
-  | 'only'
-  /** The rotated secret works: the rotation has happened. */
-  | 'rotated'
-  /** The rotated secret is refused but the old one works: the rotation has not happened. */
-  | 'original';
-
-declare module '../../src/engine/state.js' {
-  interface RunState {
-    /** Which secret the run's token provider uses (see suites/auth/credentials.ts). */
-    secretChoice?: SecretChoice;
-  }
-}
 
 export function hasCredentials(ctx: RunContext): boolean {
   return !!(ctx.options.clientId && ctx.options.clientSecret && ctx.state.tokenUrl);
-}
-
-/** Decides, once per run, which secret works; quiet requests, because AUTH-01 and AUTH-10 show their own. */
-export async function secretChoice(ctx: RunContext): Promise<SecretChoice> {
-  if (ctx.state.secretChoice) return ctx.state.secretChoice;
-  const { clientId, clientSecret, rotatedSecret, tokenAuthMethod, tenants } = ctx.options;
-  let choice: SecretChoice = 'only';
-  if (rotatedSecret && clientId && clientSecret && ctx.state.tokenUrl) {
-    const ask = (secret: string) =>
-      requestToken(
-        ctx.client,
-        ctx.state.tokenUrl!,
-        { clientId, clientSecret: secret, scope: tenants[0], method: tokenAuthMethod, quiet: true },
-        ctx.redactor,
-      );
-    choice = 'rotated';
-    if (!(await ask(rotatedSecret)).parsed.ok && (await ask(clientSecret)).parsed.ok) choice = 'original';
-  }
-  ctx.state.secretChoice = choice;
-  return choice;
-}
-
-/** The secret the run works with. */
-export async function workingSecret(ctx: RunContext): Promise<string> {
-  const choice = await secretChoice(ctx);
-  const secret = choice === 'rotated' ? ctx.options.rotatedSecret : ctx.options.clientSecret;
-  if (!secret) throw new Error('the run has no client secret');
-  return secret;
-}
-
-/**
- * The run's shared token provider, made with the working secret. `src/auth/session.ts` makes one from
- * --client-secret-env on first use; installing it here first means a rotated secret is honoured by every
- * suite that calls `asTenant`.
- */
-export async function sessionTokens(ctx: RunContext): Promise<TokenProvider> {
-  if (ctx.state.tokens) return ctx.state.tokens;
-  const { clientId, tokenAuthMethod } = ctx.options;
-  if (!ctx.state.tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
-  if (!clientId) throw new Error('the run has no client id');
-  const clientSecret = await workingSecret(ctx);
-  ctx.state.tokens = new TokenProvider(
-    ctx.client,
-    ctx.state.tokenUrl,
-    { clientId, clientSecret, method: tokenAuthMethod },
-    ctx.redactor,
-  );
-  return ctx.state.tokens;
 }
 
 /** Every secret the run knows: none may ever come back from the partner. */

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { defineChecks } from '../../src/engine/check.js';
-import { workingSecret } from './credentials.js';
+import { workingSecret } from '../../src/auth/secret.js';
 import { askToken, judgeRefusal } from './shared.js';
 
 export const refusals = defineChecks([

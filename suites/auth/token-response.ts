@@ -6,7 +6,9 @@ import { claimNamingTenant, inspectJwt } from '../../src/auth/jwt.js';
 import { fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, na, pass, warn, type Check } from '../../src/engine/check.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
-import { knownSecrets, secretChoice, sessionTokens, workingSecret } from './credentials.js';
+import { secretChoice, workingSecret } from '../../src/auth/secret.js';
+import { tokenProvider } from '../../src/auth/session.js';
+import { knownSecrets } from './credentials.js';
 import { askToken, isSuccess } from './shared.js';
 
 /** AUTH-06: how far a JWT's exp may be from what expires_in announced. */
@@ -32,7 +34,7 @@ export const tokenIssued = defineChecks([
         return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}`);
       }
       ctx.state.authToken = { exchange, token: parsed.token, tenant };
-      await sessionTokens(ctx);
+      await tokenProvider(ctx);
       const data = await ctx.http.request({
         url: fhirUrl(ctx, 'Patient?_count=1'),
         bearer: parsed.token.accessToken,

@@ -10,7 +10,7 @@ import type { RunContext } from '../../src/engine/context.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { oauthError } from '../../src/auth/token-response.js';
 import { bundleEntries } from '../../src/fhir/bundle.js';
-import { workingSecret } from '../auth/credentials.js';
+import { workingSecret } from '../../src/auth/secret.js';
 import { askToken } from '../auth/shared.js';
 
 /** Answers to a data request that show the token reached nothing. */

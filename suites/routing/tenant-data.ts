@@ -5,7 +5,7 @@
  */
 import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
 import { findProbe } from '../../src/fhir/probe.js';
-import { sessionTokens } from '../auth/credentials.js';
+import { tokenProvider } from '../../src/auth/session.js';
 
 export const tenantData = defineChecks([
   {
@@ -14,7 +14,7 @@ export const tenantData = defineChecks([
     title: "a token for a configured tenant reaches that tenant's data",
     requires: ['auth-01-token'],
     async run(ctx) {
-      await sessionTokens(ctx);
+      await tokenProvider(ctx);
       const probes = (ctx.state.probes ??= new Map());
       const outcomes: Outcome[] = [];
       for (const tenant of ctx.options.tenants) {

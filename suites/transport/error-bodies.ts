@@ -10,7 +10,8 @@ import type { RunContext } from '../../src/engine/context.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { isObject } from '../../src/fhir/capability.js';
 import { findInternalDetails } from '../../src/transport/leaks.js';
-import { hasCredentials, sessionTokens } from '../auth/credentials.js';
+import { tokenProvider } from '../../src/auth/session.js';
+import { hasCredentials } from '../auth/credentials.js';
 import { tokenUrlOf } from './token-url.js';
 
 /** A token for the first tenant when the run has credentials; errors are then the app's own errors. */
@@ -18,7 +19,7 @@ async function maybeToken(ctx: RunContext): Promise<string | undefined> {
   const tenant = ctx.options.tenants[0];
   if (!tenant || !hasCredentials(ctx)) return undefined;
   try {
-    return await (await sessionTokens(ctx)).get(tenant);
+    return await (await tokenProvider(ctx)).get(tenant);
   } catch {
     return undefined;
   }

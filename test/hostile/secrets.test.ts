@@ -100,7 +100,7 @@ describe('secrets never reach any output', () => {
         title: 'throws with the secret and a token in its message',
         requires: ['meta-04-oauth-uris'],
         async run(ctx) {
-          const token = await tokenProvider(ctx).get(TENANT_A);
+          const token = await (await tokenProvider(ctx)).get(TENANT_A);
           throw new Error(`boom: secret ${ctx.options.clientSecret} token ${token}`);
         },
       },

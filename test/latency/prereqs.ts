@@ -15,7 +15,7 @@ export const prerequisiteStandIns = defineChecks([
     requirement: 'AUTH-01',
     title: 'stand-in: a token for the first tenant',
     async run(ctx) {
-      await tokenProvider(ctx).get(ctx.options.tenants[0]!);
+      await (await tokenProvider(ctx)).get(ctx.options.tenants[0]!);
       return pass('token issued');
     },
   },
