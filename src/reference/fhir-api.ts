@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { BatchAnswer } from './bundle.js';
 import { batchResponseJson, searchsetJson } from './bundle.js';
 import type { IssueCode } from './http-io.js';
-import { operationOutcome } from './http-io.js';
+import { operationOutcome, splitUrl } from './http-io.js';
 import { SearchError, search } from './search.js';
 import type { TenantStore } from './store.js';
 import type { FhirVersion } from './versions.js';
@@ -83,21 +83,8 @@ function entryTarget(
     if (!rest.startsWith(`${base}/`)) return undefined;
     rest = rest.slice(base.length + 1);
   }
-  rest = rest.replace(/^\/+/, '');
-  const q = rest.indexOf('?');
-  const path = q < 0 ? rest : rest.slice(0, q);
-  const params = q < 0 ? [] : [...new URLSearchParams(rest.slice(q + 1))];
-  try {
-    return {
-      segments: path
-        .split('/')
-        .filter((s) => s !== '')
-        .map((s) => decodeURIComponent(s)),
-      params,
-    };
-  } catch {
-    return undefined;
-  }
+  const parts = splitUrl(rest);
+  return parts && { segments: parts.segments, params: [...new URLSearchParams(parts.query)] };
 }
 
 function statusLine(status: number): string {

@@ -115,3 +115,20 @@ export function operationOutcome(code: IssueCode, diagnostics: string, leakStack
     ],
   });
 }
+
+/** A request target's path segments (percent-decoded) and raw query; undefined when a segment does not decode. */
+export function splitUrl(url: string): { segments: string[]; query: string } | undefined {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  try {
+    return {
+      segments: path
+        .split('/')
+        .filter((s) => s !== '')
+        .map((s) => decodeURIComponent(s)),
+      query: q < 0 ? '' : url.slice(q + 1),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@ import type { Answer, ApiContext } from './fhir-api.js';
 import { batch, isServedType, outcome, read, searchType } from './fhir-api.js';
 import { FAULT_DELAYS_MS, LAT06_HOLD_MS } from './faults.js';
 import type { Exchange } from './http-io.js';
-import { BodyTooLarge, operationOutcome, readBody, send } from './http-io.js';
+import { BodyTooLarge, operationOutcome, readBody, send, splitUrl } from './http-io.js';
 import type { ClientRegistry } from './oauth.js';
 import { handleRotate, handleToken } from './oauth.js';
 import type { TenantStore } from './store.js';
@@ -79,22 +79,6 @@ export function createHandler(state: ServerState): (req: IncomingMessage, res: S
       );
     });
   };
-}
-
-function splitUrl(url: string): { segments: string[]; query: string } | undefined {
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  try {
-    return {
-      segments: path
-        .split('/')
-        .filter((s) => s !== '')
-        .map((s) => decodeURIComponent(s)),
-      query: q < 0 ? '' : url.slice(q + 1),
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 async function route(state: ServerState, ex: Exchange): Promise<void> {
