@@ -13,7 +13,7 @@ import type { Evidence } from '../src/report/model.js';
 import { bundleEntries, bundleType, isBundle, isResource } from '../src/fhir/bundle.js';
 import { isObject, objects, str } from '../src/fhir/capability.js';
 import { evidenceOf, ref, runSearch } from '../src/fhir/paged-search.js';
-import { tenantProbes, valuesOf, versionOf } from '../src/fhir/patient-data.js';
+import { perProbe, valuesOf, versionOf } from '../src/fhir/patient-data.js';
 import type { Probe } from '../src/fhir/probe.js';
 import { fill } from '../src/fhir/search-values.js';
 import { fillRequest, getForm } from '../src/fhir/requests.js';
@@ -207,11 +207,7 @@ export const batchChecks = defineChecks([
       const profile = profileOf(ctx);
       if (!profile.batch || profile.batch.entries.length === 0)
         return na(`the profile ${profile.name} defines no batch`);
-      const probes = tenantProbes(ctx);
-      if (probes.length === 0) return skip('no probe patient is known for any tenant');
-      const outcomes: Outcome[] = [];
-      for (const probe of probes) outcomes.push(await batchRow(ctx, probe, profile));
-      return outcomes;
+      return perProbe(ctx, (probe) => batchRow(ctx, probe, profile));
     },
   },
 ]);

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { asTenant, fhirUrl } from '../src/auth/session.js';
-import { defineChecks, fail, na, pass, skip, type Check, type Outcome } from '../src/engine/check.js';
+import { defineChecks, fail, na, pass, type Check, type Outcome } from '../src/engine/check.js';
 import type { RunContext } from '../src/engine/context.js';
 import { requirements } from '../src/engine/requirements.js';
 import { describe, type Exchange } from '../src/http/exchange.js';
@@ -18,6 +18,7 @@ import { ref } from '../src/fhir/paged-search.js';
 import {
   isServed,
   patientData,
+  perProbe,
   subjectFor,
   tenantProbes,
   versionOf,
@@ -115,28 +116,22 @@ function fieldCheck(requirement: string): Check {
     async run(ctx) {
       const found = fieldGroup(profileOf(ctx), requirement);
       if (!found) return na(`the profile ${profileOf(ctx).name} lists no fields for ${requirement}`);
-      const probes = tenantProbes(ctx);
-      if (probes.length === 0) return skip('no probe patient is known for any tenant');
-      const outcomes: Outcome[] = [];
-      for (const probe of probes) {
+      return perProbe(ctx, async (probe) => {
         const data = await patientData(ctx, probe, found.resource);
         const subject = subjectFor(found.resource.type, probe);
-        if (data.status === 'unsupported') outcomes.push(na(data.message, { subject, evidence: [] }));
-        else if (data.status === 'error')
-          outcomes.push(fail(data.message, { subject, evidence: data.evidence }));
-        else if (data.resources.length === 0) {
-          outcomes.push(
-            na(`${data.label} returned no ${found.resource.type} for Patient/${probe.id}: nothing to check`, {
+        if (data.status === 'unsupported') return na(data.message, { subject, evidence: [] });
+        if (data.status === 'error') return fail(data.message, { subject, evidence: data.evidence });
+        if (data.resources.length === 0) {
+          return na(
+            `${data.label} returned no ${found.resource.type} for Patient/${probe.id}: nothing to check`,
+            {
               subject,
               evidence: data.evidence.slice(0, 1),
-            }),
+            },
           );
-        } else
-          outcomes.push(
-            rowEvidence({ ...judgeFields(ctx, probe, data, found.group), subject }, data.evidence),
-          );
-      }
-      return outcomes;
+        }
+        return rowEvidence({ ...judgeFields(ctx, probe, data, found.group), subject }, data.evidence);
+      });
     },
   };
 }
@@ -354,11 +349,7 @@ export const resourceChecks = defineChecks([
     title: requirements.get('RES-LOC-1')!.title,
     requires: DATA_PREREQUISITES,
     async run(ctx) {
-      const probes = tenantProbes(ctx);
-      if (probes.length === 0) return skip('no probe patient is known for any tenant');
-      const outcomes: Outcome[] = [];
-      for (const probe of probes) outcomes.push(await readEncounterLocations(ctx, probe, profileOf(ctx)));
-      return outcomes;
+      return perProbe(ctx, (probe) => readEncounterLocations(ctx, probe, profileOf(ctx)));
     },
   },
   {
@@ -367,11 +358,7 @@ export const resourceChecks = defineChecks([
     title: requirements.get('RES-READ-1')!.title,
     requires: DATA_PREREQUISITES,
     async run(ctx) {
-      const probes = tenantProbes(ctx);
-      if (probes.length === 0) return skip('no probe patient is known for any tenant');
-      const outcomes: Outcome[] = [];
-      for (const probe of probes) outcomes.push(...(await readEverything(ctx, probe, profileOf(ctx))));
-      return outcomes;
+      return perProbe(ctx, (probe) => readEverything(ctx, probe, profileOf(ctx)));
     },
   },
 ]);

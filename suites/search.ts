@@ -10,7 +10,7 @@ import type { RunContext } from '../src/engine/context.js';
 import { requirements } from '../src/engine/requirements.js';
 import type { Evidence } from '../src/report/model.js';
 import { evidenceOf, runSearch, type SearchResult } from '../src/fhir/paged-search.js';
-import { isServed, tenantProbes, valuesOf, versionOf } from '../src/fhir/patient-data.js';
+import { isServed, perProbe, tenantProbes, valuesOf, versionOf } from '../src/fhir/patient-data.js';
 import type { Probe } from '../src/fhir/probe.js';
 import { fillRequest, type FilledRequest } from '../src/fhir/requests.js';
 import { allEvidence, judge } from '../src/fhir/search-judge.js';
@@ -123,12 +123,11 @@ function searchCheck(id: string, requirement: string): Check {
       const profile = profileOf(ctx);
       const queries = (profile.searches ?? []).filter((q) => q.requirement === requirement);
       if (queries.length === 0) return na(`the profile ${profile.name} sends no ${requirement} query`);
-      const probes = tenantProbes(ctx);
-      if (probes.length === 0) return skip('no probe patient is known for any tenant');
-      const outcomes: Outcome[] = [];
-      for (const probe of probes)
+      return perProbe(ctx, async (probe) => {
+        const outcomes: Outcome[] = [];
         for (const query of queries) outcomes.push(await searchRow(ctx, probe, query));
-      return outcomes;
+        return outcomes;
+      });
     },
   };
 }

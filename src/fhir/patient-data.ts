@@ -4,6 +4,7 @@
  * statement does not list is "unsupported" and not fetched: the app lives without it.
  */
 import { asTenant, fhirUrl } from '../auth/session.js';
+import { skip, type Outcome } from '../engine/check.js';
 import type { RunContext } from '../engine/context.js';
 import type { FhirVersion } from '../engine/state.js';
 import { describe } from '../http/exchange.js';
@@ -49,6 +50,21 @@ export function tenantProbes(ctx: RunContext): Probe[] {
   const ordered = ctx.options.tenants.map((t) => probes.get(t)).filter((p): p is Probe => !!p);
   for (const p of probes.values()) if (!ordered.includes(p)) ordered.push(p);
   return ordered;
+}
+
+/**
+ * One check's rows for every tenant's probe patient, in tenant order and one probe at a time (a
+ * check's requests never overlap), or a skip when discovery found no probe at all.
+ */
+export async function perProbe(
+  ctx: RunContext,
+  rows: (probe: Probe) => Promise<Outcome | Outcome[]>,
+): Promise<Outcome | Outcome[]> {
+  const probes = tenantProbes(ctx);
+  if (probes.length === 0) return skip('no probe patient is known for any tenant');
+  const outcomes: Outcome[] = [];
+  for (const probe of probes) outcomes.push(...[await rows(probe)].flat());
+  return outcomes;
 }
 
 export function valuesOf(probe: Probe): ProbeValues {
