@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asTenant, fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, pass } from '../../src/engine/check.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { rotateSecret } from '../../src/reference/rotate.js';
 import { metadataChecks } from '../../suites/metadata.js';
 import { runTestChecks } from '../helpers/engine.js';
 
@@ -16,12 +17,7 @@ let old: string;
 beforeAll(async () => {
   p = await startReferencePartner({ faults: [] });
   old = p.clientSecret;
-  const res = await fetch(p.rotationUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: p.clientId, client_secret: old, new_secret: NEW }),
-  });
-  expect(res.status).toBe(200);
+  await rotateSecret(p, NEW);
 });
 afterAll(() => p.close());
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { rotateSecret } from '../../src/reference/rotate.js';
 import type { FhirVersion } from '../../src/engine/state.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';
@@ -122,27 +123,13 @@ describe.each(VERSIONS)('AUTH-09 automated with --max-expiry-wait (%s)', (versio
   });
 });
 
-/** Rotates the partner's secret the way its owner would, through the reference rotation endpoint. */
-async function rotate(p: ReferencePartner, newSecret: string): Promise<void> {
-  const res = await fetch(p.rotationUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      client_id: p.clientId,
-      client_secret: p.clientSecret,
-      new_secret: newSecret,
-    }),
-  });
-  expect(res.status).toBe(200);
-}
-
 describe.each(VERSIONS)('AUTH-10 automated with --rotated-secret-env (%s)', (version) => {
   const NEW = 'rotated-Secret-0123456789abcdef';
 
   it('after a rotation the old secret is refused and the run works with the new one', async () => {
     const p = await partner();
     const old = p.clientSecret;
-    await rotate(p, NEW);
+    await rotateSecret(p, NEW);
     const run = await certifyReference({
       partner: p,
       version,
@@ -165,7 +152,7 @@ describe.each(VERSIONS)('AUTH-10 automated with --rotated-secret-env (%s)', (ver
   it('fault AUTH-10: the old secret still working after the rotation fails', async () => {
     const p = await partner({ faults: ['AUTH-10'] });
     const old = p.clientSecret;
-    await rotate(p, NEW);
+    await rotateSecret(p, NEW);
     const run = await certifyReference({
       partner: p,
       version,

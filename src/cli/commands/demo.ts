@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { Agent, request } from 'undici';
 import { certify } from '../../certify.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
-import { startReferencePartner, type ReferencePartner } from '../../reference/index.js';
-import { createTestPki, opensslAvailable, type TestPki } from '../../reference/tls.js';
+import { startReferencePartner } from '../../reference/index.js';
+import { rotateSecret } from '../../reference/rotate.js';
+import { createTestPki, opensslAvailable } from '../../reference/tls.js';
 import { ExitRequest, type CliIo } from '../io.js';
 
 const SECRET_ENV = 'FHIR_CERTIFY_DEMO_SECRET';
@@ -52,7 +52,8 @@ export function demoCommand(io: CliIo): Command {
             `\n== Certifying the reference partner as ${version.toUpperCase()} at ${partner.baseUrl(version)}\n`,
           );
           const oldSecret = partner.clientSecret;
-          const newSecret = await rotate(partner, pki);
+          const newSecret = randomBytes(24).toString('base64url');
+          await rotateSecret(partner, newSecret, pki?.caCert);
           const options = resolveRunOptions(
             {
               baseUrl: partner.baseUrl(version),
@@ -80,30 +81,6 @@ export function demoCommand(io: CliIo): Command {
       );
       throw new ExitRequest(ok ? 0 : 1);
     });
-}
-
-/** Rotates the partner's secret through its rotation endpoint, as the app owner would, and returns the new one. */
-async function rotate(partner: ReferencePartner, pki: TestPki | undefined): Promise<string> {
-  const newSecret = randomBytes(24).toString('base64url');
-  const dispatcher = new Agent(pki ? { connect: { ca: pki.caCert } } : {});
-  try {
-    const res = await request(partner.rotationUrl, {
-      method: 'POST',
-      dispatcher,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        client_id: partner.clientId,
-        client_secret: partner.clientSecret,
-        new_secret: newSecret,
-      }).toString(),
-    });
-    await res.body.dump();
-    if (res.statusCode !== 200)
-      throw new Error(`the reference partner refused the secret rotation (HTTP ${res.statusCode})`);
-  } finally {
-    await dispatcher.close();
-  }
-  return newSecret;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
