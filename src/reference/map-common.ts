@@ -1,7 +1,7 @@
 /** Pieces shared by the DSTU2 and STU3 mappers. */
 import type { Concept } from './vocabulary.js';
-import { UCUM, V2_0203 } from './vocabulary.js';
-import type { PatientRec, TenantData } from './synthetic.js';
+import { DIASTOLIC, SYSTOLIC, UCUM, V2_0203 } from './vocabulary.js';
+import type { PatientRec, TenantData, VitalRec } from './synthetic.js';
 
 export type Json = Record<string, unknown>;
 
@@ -95,4 +95,21 @@ export function location(loc: TenantData['locations'][number]): Mapped {
 
 export function displayName(p: PatientRec): string {
   return `${p.given.join(' ')} ${p.family}`;
+}
+
+/**
+ * A vital sign's value, the same in DSTU2 and STU3: blood pressure as systolic and diastolic
+ * components, anything else as one valueQuantity. The flags are the RES-OBS-2 and RES-OBS-1 faults.
+ */
+export function vitalValue(v: VitalRec, faults: { noDisplay: boolean; noValue: boolean }): Json {
+  const { noDisplay, noValue } = faults;
+  const value = (n: number | undefined): Json =>
+    quantity(noValue ? undefined : n, v.kind.unit, v.kind.ucum, !noDisplay);
+  if (!v.components) return { valueQuantity: value(v.value) };
+  return {
+    component: [
+      { code: concept(SYSTOLIC, { display: !noDisplay }), valueQuantity: value(v.components[0]) },
+      { code: concept(DIASTOLIC, { display: !noDisplay }), valueQuantity: value(v.components[1]) },
+    ],
+  };
 }

@@ -1,8 +1,17 @@
 /** Synthetic records → DSTU2 (1.0.2) resources. Field names follow the DSTU2 StructureDefinitions. */
 import type { Json, MapOptions, Mapped } from './map-common.js';
-import { concept, displayName, location, mrnIdentifier, ms, patientRef, quantity } from './map-common.js';
+import {
+  concept,
+  displayName,
+  location,
+  mrnIdentifier,
+  ms,
+  patientRef,
+  quantity,
+  vitalValue,
+} from './map-common.js';
 import type { PatientRec, TenantData } from './synthetic.js';
-import { DIASTOLIC, OBSERVATION_CATEGORY, SYSTOLIC } from './vocabulary.js';
+import { OBSERVATION_CATEGORY } from './vocabulary.js';
 
 const CONDITION_CATEGORY = 'http://hl7.org/fhir/condition-category';
 
@@ -54,30 +63,7 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
         encounter: { reference: `Encounter/${visit.encounterId}` },
         effectiveDateTime: v.effective,
       };
-      if (v.components) {
-        obs.component = [
-          {
-            code: concept(SYSTOLIC, { display: !noDisplay }),
-            valueQuantity: quantity(
-              noValue ? undefined : v.components[0],
-              v.kind.unit,
-              v.kind.ucum,
-              !noDisplay,
-            ),
-          },
-          {
-            code: concept(DIASTOLIC, { display: !noDisplay }),
-            valueQuantity: quantity(
-              noValue ? undefined : v.components[1],
-              v.kind.unit,
-              v.kind.ucum,
-              !noDisplay,
-            ),
-          },
-        ];
-      } else {
-        obs.valueQuantity = quantity(noValue ? undefined : v.value, v.kind.unit, v.kind.ucum, !noDisplay);
-      }
+      Object.assign(obs, vitalValue(v, { noDisplay, noValue }));
       out.push({
         resource: obs,
         patientId: p.id,
