@@ -1,8 +1,13 @@
 /**
  * The set-up the client benchmarks share: the reference partner in a child process, one HttpClient,
- * a token for the first tenant and the id of a Patient to read.
+ * a token for the first tenant, a Patient to read, and a run context as a certification run has it
+ * once META and ROUTE have passed (token URL, version, probe patient), so a benchmark can drive the
+ * latency suites' own interactions rather than a stand-in.
  */
 import { requestToken } from '../src/auth/token-client.js';
+import type { RunContext } from '../src/engine/context.js';
+import { defaultOptions } from '../src/engine/options.js';
+import type { Probe } from '../src/fhir/probe.js';
 import { HttpClient } from '../src/http/client.js';
 import { Redactor } from '../src/http/redact.js';
 import { startChildPartner, type ChildPartner } from './partner-child.js';
@@ -12,6 +17,8 @@ export interface AuthorisedPartner {
   client: HttpClient;
   token: string;
   patientId: string;
+  ctx: RunContext;
+  probe: Probe;
   close(): Promise<void>;
 }
 
@@ -31,13 +38,14 @@ export async function startAuthorisedPartner(connectionsPerOrigin?: number): Pro
     await partner.close();
   };
   try {
+    const tenant = partner.tenants[0]!;
     const { parsed } = await requestToken(
       client,
       partner.tokenUrl,
       {
         clientId: partner.clientId,
         clientSecret: partner.clientSecret,
-        scope: partner.tenants[0],
+        scope: tenant,
         method: 'client_secret_post',
         quiet: true,
       },
@@ -50,9 +58,27 @@ export async function startAuthorisedPartner(connectionsPerOrigin?: number): Pro
       bearer: token,
       quiet: true,
     });
-    const patientId = (search.json() as { ok: true; value: { entry: Array<{ resource: { id: string } }> } })
-      .value.entry[0]!.resource.id;
-    return { partner, client, token, patientId, close };
+    const patient = (search.json() as { ok: true; value: { entry: Array<{ resource: { id: string } }> } })
+      .value.entry[0]!.resource;
+    const ctx: RunContext = {
+      options: {
+        ...defaultOptions,
+        baseUrl: partner.baseUrl,
+        clientId: partner.clientId,
+        clientSecret: partner.clientSecret,
+        tenants: partner.tenants,
+        allowInsecureHttp: true,
+      },
+      http: client,
+      client,
+      redactor,
+      state: { notCertifiableReasons: [], tokenUrl: partner.tokenUrl, fhirVersion: 'stu3' },
+      signal: new AbortController().signal,
+      addLatency: () => undefined,
+      progress: () => undefined,
+    };
+    const probe: Probe = { tenant, id: patient.id, patient, source: 'discovered' };
+    return { partner, client, token, patientId: patient.id, ctx, probe, close };
   } catch (err) {
     await close();
     throw err;

@@ -19,6 +19,7 @@ import {
   tokenInteraction,
 } from '../src/latency/interactions.js';
 import { runLoad } from '../src/latency/load.js';
+import { Timings } from '../src/latency/timings.js';
 import { round } from '../src/latency/percentiles.js';
 import { progressLine } from '../src/latency/progress.js';
 import { judge } from '../src/latency/rows.js';
@@ -102,7 +103,7 @@ function pooled(cls: InteractionClass, series: Series[], users: number): Series 
       send: () => Promise.reject(new Error('a pooled series is not sent')),
     },
     planned: mine.reduce((a, s) => a + s.planned, 0),
-    samples: mine.flatMap((s) => s.samples),
+    samples: Timings.concat(mine.map((s) => s.samples)),
     errors: mine.reduce((a, s) => a + s.errors, 0),
     timeouts: mine.reduce((a, s) => a + s.timeouts, 0),
   };

@@ -20,6 +20,8 @@ export interface TokenRequest {
   omitGrantType?: boolean;
   method: 'client_secret_post' | 'client_secret_basic';
   quiet?: boolean;
+  /** The load mode's simulated user (see HttpRequest.lane). */
+  lane?: number;
 }
 
 export async function requestToken(
@@ -42,7 +44,14 @@ export async function requestToken(
     form.client_id = req.clientId;
     form.client_secret = req.clientSecret;
   }
-  const exchange = await http.request({ method: 'POST', url: tokenUrl, form, headers, quiet: req.quiet });
+  const exchange = await http.request({
+    method: 'POST',
+    url: tokenUrl,
+    form,
+    headers,
+    quiet: req.quiet,
+    lane: req.lane,
+  });
   const parsed = parseTokenResponse(exchange);
   if (parsed.ok) redactor.addToken(parsed.token.accessToken);
   return { exchange, parsed };
@@ -67,14 +76,20 @@ export class TokenProvider {
 
   /** A token for the tenant that will still be valid for a while; throws with a reason when none can be had. */
   async get(tenant: string, now = Date.now()): Promise<string> {
-    const cached = this.cache.get(tenant);
-    if (cached && !this.dueForRenewal(cached, now)) return cached.accessToken;
+    const fresh = this.fresh(tenant, now);
+    if (fresh !== undefined) return fresh;
     let inflight = this.pending.get(tenant);
     if (!inflight) {
       inflight = this.fetch(tenant).finally(() => this.pending.delete(tenant));
       this.pending.set(tenant, inflight);
     }
     return (await inflight).accessToken;
+  }
+
+  /** The cached token when it is not yet due for renewal: `get` without a promise, for the load mode. */
+  fresh(tenant: string, now = Date.now()): string | undefined {
+    const cached = this.cache.get(tenant);
+    return cached && !this.dueForRenewal(cached, now) ? cached.accessToken : undefined;
   }
 
   /** The last token issued for the tenant, if any (for JWT inspection). */

@@ -15,6 +15,8 @@ export interface HttpRequest {
   maxBytes?: number;
   /** Keep this exchange out of the check's evidence (latency samples). */
   quiet?: boolean;
+  /** The load mode's simulated user: each sends on a connection of its own. */
+  lane?: number;
 }
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -23,6 +25,15 @@ export interface HttpError {
   /** timeout | headers-timeout | body-timeout | reset | refused | too-large | tls | dns | aborted | network */
   code: string;
   message: string;
+}
+
+export interface ExchangeTiming {
+  /** Wall-clock start, epoch milliseconds (the evidence shows it as an ISO time). */
+  startedAtMs: number;
+  /** Milliseconds from send to the response headers. */
+  headersMs?: number;
+  /** Milliseconds from send to the last body byte, or to the failure. */
+  totalMs: number;
 }
 
 export interface Exchange {
@@ -36,8 +47,7 @@ export interface Exchange {
   json(): JsonResult;
   error?: HttpError;
   redirect?: { location: string; crossOrigin: boolean };
-  /** Milliseconds from send to headers, and to the last body byte (or the failure). */
-  timing: { startedAt: string; headersMs?: number; totalMs: number };
+  timing: ExchangeTiming;
   /** Server-reported handling time from a `Server-Timing: app;dur=…` header, when present. */
   serverMs?: number;
   evidence: Evidence;

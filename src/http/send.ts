@@ -2,11 +2,11 @@
  * One HTTP attempt on undici's dispatch API: status, headers and body chunks straight from the
  * parser, with no Readable stream, no AbortSignal and no event listener per request. With
  * `request()`, AbortSignal.timeout and listeners the harness spent ~145 µs of CPU per request under
- * load; this way 60–80 µs, within reach of autocannon (bench/load.bench.ts). The attempt settles
- * exactly once: on the last body byte, on an error, at its deadline, or when the run cancels it.
+ * load (bench/load.bench.ts). The attempt settles exactly once: on the last body byte, on an error,
+ * at its deadline, or when the run cancels it.
  */
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
+import { util, type Dispatcher } from 'undici';
 import { classifyError } from './errors.js';
 import type { HttpError } from './exchange.js';
 
@@ -19,7 +19,9 @@ export interface Attempt {
 }
 
 export interface AttemptRequest {
-  url: URL;
+  origin: string;
+  /** Path and query, as sent on the request line. */
+  path: string;
   method: string;
   headers: Record<string, string>;
   body: string | undefined;
@@ -31,88 +33,21 @@ export interface AttemptRequest {
   deadline: number;
 }
 
-/** Lets the owner stop every attempt in flight; returns the unregister function. */
-export type CancelRegistry = (cancel: (error: HttpError) => void) => () => void;
+/** The attempts in flight, so the owner can stop them all. */
+export type InFlight = Set<{ giveUp(error: HttpError): void }>;
 
 export function sendAttempt(
   dispatcher: Dispatcher,
   req: AttemptRequest,
-  register: CancelRegistry,
+  inFlight: InFlight,
 ): Promise<Attempt> {
   return new Promise<Attempt>((resolve) => {
-    const got: Attempt = { status: 0, responseHeaders: {}, chunks: [] };
-    let received = 0;
-    let settled = false;
-    let controller: Dispatcher.DispatchController | undefined;
-    // Set when we give up before undici handed us a controller (still connecting or queued).
-    let abortOnStart: Error | undefined;
-
-    const settle = (error?: HttpError): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      unregister();
-      if (error) got.error = error;
-      resolve(got);
-    };
-    const giveUp = (error: HttpError): void => {
-      if (settled) return;
-      // Settle first: aborting makes undici call onResponseError at once, with a vaguer error.
-      settle(error);
-      const reason = new Error(error.message);
-      if (controller) controller.abort(reason);
-      else abortOnStart = reason;
-    };
-
-    // One deadline for connect + headers + the whole body: undici's headersTimeout and bodyTimeout
-    // restart on every byte, so a partner dripping a byte a second would never trip them alone.
-    const timer = setTimeout(
-      () => giveUp(classifyError({}, true, req.timeoutMs)),
-      Math.max(0, req.deadline - performance.now()),
-    );
-    const unregister = register(giveUp);
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(ctrl) {
-        controller = ctrl;
-        if (abortOnStart) ctrl.abort(abortOnStart);
-      },
-      onResponseStart(_ctrl, statusCode, headers) {
-        // 1xx interim answers are not the answer; undici passes them through here.
-        if (statusCode < 200 || settled) return;
-        got.headersMs = performance.now() - req.t0;
-        got.status = statusCode;
-        got.responseHeaders = flattenHeaders(headers);
-      },
-      onResponseData(ctrl, chunk) {
-        if (settled) return;
-        received += chunk.length;
-        if (received > req.maxBytes) {
-          const keep = chunk.length - (received - req.maxBytes);
-          if (keep > 0) got.chunks.push(chunk.subarray(0, keep));
-          const error = {
-            code: 'too-large',
-            message: `response body exceeded the ${req.maxBytes}-byte cap; read stopped`,
-          };
-          settle(error);
-          ctrl.abort(new Error(error.message));
-          return;
-        }
-        got.chunks.push(chunk);
-      },
-      onResponseEnd() {
-        settle();
-      },
-      onResponseError(_ctrl, err) {
-        settle(classifyError(err, false, req.timeoutMs));
-      },
-    };
-
+    const handler = new AttemptHandler(req, inFlight, resolve);
     try {
       dispatcher.dispatch(
         {
-          origin: req.url.origin,
-          path: `${req.url.pathname}${req.url.search}`,
+          origin: req.origin,
+          path: req.path,
           method: req.method as Dispatcher.HttpMethod,
           headers: req.headers,
           body: req.body ?? null,
@@ -123,17 +58,133 @@ export function sendAttempt(
       );
     } catch (err) {
       // A closed agent or an invalid header value throws synchronously.
-      settle(classifyError(err, false, req.timeoutMs));
+      handler.settle(classifyError(err, false, req.timeoutMs));
     }
   });
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+/**
+ * undici's Client drives handlers through this interface (onConnect, onHeaders, onData…); a handler
+ * written to the newer one (onResponseStart…) is wrapped, and the wrapper parses every response
+ * header into an object first, which we would then flatten again: ~6 µs a request, a fifth of the
+ * whole load-mode cost (bench/load.bench.ts). So this speaks the Client's own interface, which undici
+ * 7 still supports in full; test/http/client.test.ts covers every path on real sockets. A class, so
+ * that a request allocates one handler and no closures.
+ */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  readonly got: Attempt = { status: 0, responseHeaders: {}, chunks: [] };
+  private received = 0;
+  private settled = false;
+  private abort: ((reason?: Error) => void) | undefined;
+  // Set when we give up before undici handed us the abort function (still connecting or queued).
+  private abortOnStart: Error | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly req: AttemptRequest,
+    private readonly inFlight: InFlight,
+    private readonly resolve: (got: Attempt) => void,
+  ) {
+    // One deadline for connect + headers + the whole body: undici's headersTimeout and bodyTimeout
+    // restart on every byte, so a partner dripping a byte a second would never trip them alone.
+    this.timer = setTimeout(expire, Math.max(0, req.deadline - performance.now()), this);
+    inFlight.add(this);
+  }
+
+  settle(error?: HttpError): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.inFlight.delete(this);
+    if (error) this.got.error = error;
+    this.resolve(this.got);
+  }
+
+  expire(): void {
+    this.giveUp(classifyError({}, true, this.req.timeoutMs));
+  }
+
+  /** Stops the attempt: its deadline passed, or the run is cancelled. */
+  giveUp(error: HttpError): void {
+    if (this.settled) return;
+    // Settle first: aborting makes undici call onError at once, with a vaguer error.
+    this.settle(error);
+    const reason = new Error(error.message);
+    if (this.abort) this.abort(reason);
+    else this.abortOnStart = reason;
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abort = abort;
+    if (this.abortOnStart) abort(this.abortOnStart);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    // 1xx interim answers are not the answer; undici passes them through here.
+    if (statusCode < 200 || this.settled) return true;
+    this.got.headersMs = performance.now() - this.req.t0;
+    this.got.status = statusCode;
+    this.got.responseHeaders = headersOf(rawHeaders);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return true;
+    const { req, got } = this;
+    this.received += chunk.length;
+    if (this.received > req.maxBytes) {
+      const keep = chunk.length - (this.received - req.maxBytes);
+      if (keep > 0) got.chunks.push(chunk.subarray(0, keep));
+      const error = {
+        code: 'too-large',
+        message: `response body exceeded the ${req.maxBytes}-byte cap; read stopped`,
+      };
+      this.settle(error);
+      this.abort?.(new Error(error.message));
+      return true;
+    }
+    got.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.settle();
+  }
+
+  onError(err: Error): void {
+    this.settle(classifyError(err, false, this.req.timeoutMs));
+  }
+}
+
+function expire(handler: AttemptHandler): void {
+  handler.expire();
+}
+
+/**
+ * Raw name/value pairs to lower-case names, repeated headers joined with `, ` (RFC 9110 §5.3). A
+ * partner's `__proto__` header is kept as a plain field, never as the object's prototype.
+ */
+const latin1 = (bytes: Buffer | string): string =>
+  typeof bytes === 'string' ? bytes : bytes.toString('latin1');
+
+function headersOf(raw: ReadonlyArray<Buffer | string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k in raw) {
-    const v = raw[k];
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    // undici's own lookup: well-known names come back interned, without decoding the bytes.
+    const name = util.headerNameToString(raw[i]!);
+    const value = latin1(raw[i + 1]!);
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
+    const joined = before === undefined ? value : `${before}, ${value}`;
+    if (name === '__proto__') {
+      Object.defineProperty(out, name, {
+        value: joined,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+    } else {
+      out[name] = joined;
+    }
   }
   return out;
 }

@@ -3,12 +3,14 @@
  * for a tenant, a read of the probe patient, the app's searches, and a batch. Every request is
  * `quiet` (samples are not evidence: the rows attach the slowest one themselves) and data requests
  * carry a current token from the run's token provider, which renews it on its own during long runs.
+ * `lane` is the load mode's simulated user, who sends on a connection of their own.
  */
-import { asTenant, fhirUrl, tokenProvider } from '../auth/session.js';
+import { fhirUrl, sampleAsTenant, tokenProvider } from '../auth/session.js';
 import { requestToken } from '../auth/token-client.js';
 import type { RunContext } from '../engine/context.js';
 import type { FhirVersion } from '../engine/state.js';
 import type { Probe } from '../fhir/probe.js';
+import type { HttpRequest } from '../http/exchange.js';
 import { isServed } from '../fhir/patient-data.js';
 import { relativeUrl } from '../fhir/requests.js';
 import { fhirJsonMediaType } from '../fhir/version.js';
@@ -30,7 +32,11 @@ export function sampledProbe(ctx: RunContext): Probe | undefined {
 
 export function metadataInteraction(ctx: RunContext): Interaction {
   const url = `${ctx.options.baseUrl.replace(/\/+$/, '')}/metadata`;
-  return { cls: 'metadata', label: 'GET metadata', send: () => ctx.client.request({ url, quiet: true }) };
+  return {
+    cls: 'metadata',
+    label: 'GET metadata',
+    send: (lane) => ctx.client.request({ url, quiet: true, lane }),
+  };
 }
 
 /** `clientSecret` is the secret that works now (after a rotation, the new one). */
@@ -44,12 +50,12 @@ export function tokenInteraction(
   return {
     cls: 'token',
     label: 'POST token (client_credentials)',
-    async send() {
+    async send(lane) {
       if (!tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
       const { exchange } = await requestToken(
         ctx.client,
         tokenUrl,
-        { clientId, clientSecret, scope: tenant, method: tokenAuthMethod, quiet: true },
+        { clientId, clientSecret, scope: tenant, method: tokenAuthMethod, quiet: true, lane },
         ctx.redactor,
       );
       return exchange;
@@ -58,28 +64,32 @@ export function tokenInteraction(
 }
 
 export function readInteraction(ctx: RunContext, probe: Probe): Interaction {
-  const url = fhirUrl(ctx, `Patient/${encodeURIComponent(probe.id)}`);
+  const req = { url: fhirUrl(ctx, `Patient/${encodeURIComponent(probe.id)}`), quiet: true };
   return {
     cls: 'read',
     label: 'GET Patient/{probe.id}',
-    send: () => asTenant(ctx, probe.tenant, { url, quiet: true }),
+    send: (lane) => sampleAsTenant(ctx, probe.tenant, req, lane),
   };
 }
 
 export function searchInteraction(ctx: RunContext, tenant: string, query: LatencyQuery): Interaction {
   const { request } = query;
-  const send =
+  // Built once: the load mode sends the same search tens of thousands of times.
+  const req: HttpRequest =
     request.method === 'POST'
-      ? () =>
-          asTenant(ctx, tenant, {
-            method: 'POST',
-            url: fhirUrl(ctx, request.path),
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams(request.params).toString(),
-            quiet: true,
-          })
-      : () => asTenant(ctx, tenant, { url: fhirUrl(ctx, relativeUrl(request)), quiet: true });
-  return { cls: 'search', label: query.label, send };
+      ? {
+          method: 'POST',
+          url: fhirUrl(ctx, request.path),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(request.params).toString(),
+          quiet: true,
+        }
+      : { url: fhirUrl(ctx, relativeUrl(request)), quiet: true };
+  return {
+    cls: 'search',
+    label: query.label,
+    send: (lane) => sampleAsTenant(ctx, tenant, req, lane),
+  };
 }
 
 /** A batch of GET entries as the app posts it. */
@@ -98,19 +108,17 @@ export function batchInteraction(
 ): Interaction {
   const url = ctx.options.baseUrl.replace(/\/+$/, '');
   const entries = batchUrls(queryContext(ctx), probe, queries);
-  const bundle = batchBundle(entries);
-  const mediaType = fhirJsonMediaType[versionOf(ctx)];
+  const req: HttpRequest = {
+    method: 'POST',
+    url,
+    headers: { 'content-type': fhirJsonMediaType[versionOf(ctx)] },
+    body: JSON.stringify(batchBundle(entries)),
+    quiet: true,
+  };
   return {
     cls: 'batch',
     label: `POST batch of ${entries.length} GET entries`,
-    send: () =>
-      asTenant(ctx, probe.tenant, {
-        method: 'POST',
-        url,
-        headers: { 'content-type': mediaType },
-        json: bundle,
-        quiet: true,
-      }),
+    send: (lane) => sampleAsTenant(ctx, probe.tenant, req, lane),
   };
 }
 

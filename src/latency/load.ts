@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { measure, record, type Interaction, type Series } from './sampler.js';
+import { Timings } from './timings.js';
 
 export interface LoadOptions {
   users: number;
@@ -35,7 +36,7 @@ export async function runLoad(mix: readonly Interaction[], opts: LoadOptions): P
   const series: Series[] = mix.map((interaction) => ({
     interaction,
     planned: 0,
-    samples: [],
+    samples: new Timings(),
     errors: 0,
     timeouts: 0,
   }));
@@ -47,7 +48,7 @@ export async function runLoad(mix: readonly Interaction[], opts: LoadOptions): P
   let timeUp = false;
   const planned = Number.isFinite(opts.maxRequests) ? opts.maxRequests : 0;
 
-  async function user(): Promise<void> {
+  async function user(lane: number): Promise<void> {
     for (;;) {
       if (issued >= opts.maxRequests || opts.signal?.aborted) return;
       if (performance.now() >= deadline) {
@@ -57,7 +58,7 @@ export async function runLoad(mix: readonly Interaction[], opts: LoadOptions): P
       const index = issued++ % mix.length;
       const s = series[index]!;
       s.planned += 1;
-      const got = await measure(s.interaction);
+      const got = await measure(s.interaction, lane);
       record(s, got);
       done += 1;
       if (got.sample.failure) errors += 1;
@@ -65,7 +66,7 @@ export async function runLoad(mix: readonly Interaction[], opts: LoadOptions): P
     }
   }
 
-  await Promise.all(Array.from({ length: users }, () => user()));
+  await Promise.all(Array.from({ length: users }, (_, lane) => user(lane)));
   const elapsedMs = performance.now() - t0;
   return {
     users,

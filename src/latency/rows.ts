@@ -20,10 +20,9 @@ export function judge(
   budget: Budget,
   opts: { subject?: string; recommended?: boolean; extra?: Record<string, unknown> } = {},
 ): Judged {
-  const totals = series.samples.map((s) => s.totalMs);
-  const p = percentiles(totals);
-  const ttfb = percentiles(series.samples.flatMap((s) => (s.headersMs !== undefined ? [s.headersMs] : [])));
-  const server = series.samples.flatMap((s) => (s.serverMs !== undefined ? [s.serverMs] : []));
+  const p = percentiles(series.samples.totals());
+  const ttfb = percentiles(series.samples.headersMs());
+  const server = series.samples.serverMs();
   const n = series.samples.length;
 
   let status: Status;

@@ -8,12 +8,14 @@ import { performance } from 'node:perf_hooks';
 import { describe, type Exchange } from '../http/exchange.js';
 import { allowedOverBudget } from './percentiles.js';
 import type { InteractionClass } from './budgets.js';
+import { Timings } from './timings.js';
 
 export interface Interaction {
   cls: InteractionClass;
   /** Stable across runs (diff matches latency rows on requirement + interaction). */
   label: string;
-  send(): Promise<Exchange>;
+  /** `lane`: the load mode's simulated user, who sends on a connection of their own. */
+  send(lane?: number): Promise<Exchange>;
 }
 
 export interface Sample {
@@ -29,7 +31,7 @@ export interface Sample {
 export interface Series {
   interaction: Interaction;
   planned: number;
-  samples: Sample[];
+  samples: Timings;
   errors: number;
   timeouts: number;
   /** The slowest successful exchange and the first failed one: the row's evidence. */
@@ -44,28 +46,30 @@ export interface Series {
 const TIMEOUT_CODES = new Set(['timeout', 'headers-timeout', 'body-timeout']);
 
 export function sampleOf(exchange: Exchange): Sample {
-  const timeout = exchange.error !== undefined && TIMEOUT_CODES.has(exchange.error.code);
-  let failure: string | undefined;
-  if (exchange.error) failure = exchange.error.code;
-  else if (exchange.status < 200 || exchange.status > 299) failure = `HTTP ${exchange.status}`;
-  return {
-    totalMs: exchange.timing.totalMs,
-    ...(exchange.timing.headersMs !== undefined ? { headersMs: exchange.timing.headersMs } : {}),
-    ...(exchange.serverMs !== undefined ? { serverMs: exchange.serverMs } : {}),
-    status: exchange.status,
-    ...(failure ? { failure } : {}),
-    timeout,
-  };
+  const { error, status, timing } = exchange;
+  const sample: Sample = { totalMs: timing.totalMs, status, timeout: false };
+  if (timing.headersMs !== undefined) sample.headersMs = timing.headersMs;
+  if (exchange.serverMs !== undefined) sample.serverMs = exchange.serverMs;
+  if (error) {
+    sample.failure = error.code;
+    sample.timeout = TIMEOUT_CODES.has(error.code);
+  } else if (status < 200 || status > 299) {
+    sample.failure = `HTTP ${status}`;
+  }
+  return sample;
 }
 
 /**
  * One timed request. A request the harness could not even send (no token could be had) is a failed
  * sample with the time it took, not an exception: one bad request must not abort a whole phase.
  */
-export async function measure(interaction: Interaction): Promise<{ sample: Sample; exchange?: Exchange }> {
+export async function measure(
+  interaction: Interaction,
+  lane?: number,
+): Promise<{ sample: Sample; exchange?: Exchange }> {
   const t0 = performance.now();
   try {
-    const exchange = await interaction.send();
+    const exchange = await interaction.send(lane);
     return { sample: sampleOf(exchange), exchange };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -83,7 +87,7 @@ export async function measure(interaction: Interaction): Promise<{ sample: Sampl
 /** Adds one measured request to a series. */
 export function record(series: Series, got: { sample: Sample; exchange?: Exchange }): void {
   const { sample, exchange } = got;
-  series.samples.push(sample);
+  series.samples.add(sample);
   if (sample.failure) {
     series.errors += 1;
     if (sample.timeout) series.timeouts += 1;
@@ -111,7 +115,13 @@ export interface SampleOptions {
  * a slow or broken partner for every planned sample would make a failing run needlessly long.
  */
 export async function sampleSeries(interaction: Interaction, opts: SampleOptions): Promise<Series> {
-  const series: Series = { interaction, planned: opts.samples, samples: [], errors: 0, timeouts: 0 };
+  const series: Series = {
+    interaction,
+    planned: opts.samples,
+    samples: new Timings(),
+    errors: 0,
+    timeouts: 0,
+  };
   const total = opts.warmup + opts.samples;
   const allowed = allowedOverBudget(opts.samples);
   let over = 0;

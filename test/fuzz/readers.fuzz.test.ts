@@ -64,7 +64,7 @@ function exchangeOf(status: number, text: string, error?: Exchange['error']): Ex
       return parsed;
     },
     ...(error ? { error } : {}),
-    timing: { startedAt: new Date(0).toISOString(), totalMs: 1 },
+    timing: { startedAtMs: 0, totalMs: 1 },
     evidence: {
       request: { method: 'POST', url: 'https://x/token', headers: {} },
       timing: { startedAt: '', totalMs: 1 },

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
-import { asTenant, fhirUrl } from '../../src/auth/session.js';
+import { asTenant, fhirUrl, sampleAsTenant } from '../../src/auth/session.js';
 import { fail, pass, type Check } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { describe as describeExchange } from '../../src/http/exchange.js';
@@ -121,6 +121,29 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
     expect(rows[0]!.status).toBe('error');
     expect(rows[0]!.message).toMatch(/whole-run timeout of 800 ms/);
     expect(performance.now() - t0).toBeLessThan(800 + 3000);
+    expect(limit.hits()).toBe(1);
+  });
+
+  it('a latency sample takes the 429 as its answer and does not wait (sampleAsTenant)', async () => {
+    const limit = rateLimited('1', 1);
+    partner = await startMiniPartner({ extra: [limit.handler] });
+    const sampled: Check = {
+      ...readAsTenant,
+      async run(ctx: RunContext) {
+        ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
+        const t0 = performance.now();
+        const res = await sampleAsTenant(ctx, TENANT_A, {
+          url: fhirUrl(ctx, 'Patient?_count=1'),
+          quiet: true,
+        });
+        const waited = performance.now() - t0;
+        return res.status === 429 && waited < 900
+          ? pass(`HTTP 429 after ${waited} ms`)
+          : fail(`expected an unwaited 429, got ${describeExchange(res)} after ${waited} ms`);
+      },
+    };
+    const { rows } = await runTestChecks([sampled], options());
+    expect(rows[0]!.status, rows[0]!.message).toBe('pass');
     expect(limit.hits()).toBe(1);
   });
 

@@ -43,6 +43,49 @@ describe('HttpClient', () => {
     await c.close();
   });
 
+  it('lower-cases header names, joins repeated headers, and keeps a __proto__ header a plain field', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, [
+        ['X-Trace', 'a'],
+        ['x-trace', 'b'],
+        ['Content-Type', 'application/fhir+json'],
+        ['__proto__', 'polluted'],
+        ['constructor', 'c'],
+      ]);
+      res.end('{}');
+    });
+    const c = client();
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.headers['x-trace']).toBe('a, b');
+    expect(res.headers['content-type']).toBe('application/fhir+json');
+    expect(Object.getOwnPropertyDescriptor(res.headers, '__proto__')?.value).toBe('polluted');
+    expect(Object.getPrototypeOf(res.headers)).toBe(Object.prototype);
+    expect(res.headers.constructor).toBe('c');
+    expect(res.evidence.response?.headers['x-trace']).toBe('a, b');
+    await c.close();
+  });
+
+  it('sends a lane on a connection of its own, and the same lane on the same connection', async () => {
+    const portsOf = new Map<string, Set<number>>();
+    const origin = await serve((req, res) => {
+      const lane = req.url!.slice(1);
+      if (!portsOf.has(lane)) portsOf.set(lane, new Set());
+      portsOf.get(lane)!.add(req.socket.remotePort!);
+      res.end('ok');
+    });
+    const c = client();
+    for (let round = 0; round < 3; round++) {
+      // A different lane first each round: a shared pool would hand its first free socket to whoever
+      // asks first.
+      const lanes = [0, 1, 2].map((i) => (i + round) % 3);
+      await Promise.all(lanes.map((lane) => c.request({ url: `${origin}/${lane}`, lane })));
+    }
+    const ports = [...portsOf.values()];
+    expect(ports.map((p) => p.size)).toEqual([1, 1, 1]);
+    expect(new Set(ports.map((p) => [...p][0])).size).toBe(3);
+    await c.close();
+  });
+
   it('stops reading at the size cap and says so', async () => {
     const origin = await serve((_req, res) => {
       res.writeHead(200);

@@ -25,7 +25,7 @@ function newClient(timeoutMs = 5000): HttpClient {
 }
 
 function get(c: HttpClient, url: string, label = 'GET x', cls: Interaction['cls'] = 'read'): Interaction {
-  return { cls, label, send: () => c.request({ url, quiet: true }) };
+  return { cls, label, send: (lane) => c.request({ url, quiet: true, lane }) };
 }
 
 const budget = { p95: 10_000, source: 'test' };
@@ -143,6 +143,21 @@ describe('runLoad', () => {
     expect(load.stoppedBy).toBe('count');
     expect(load.errors).toBe(0);
     expect(load.throughputRps).toBeGreaterThan(0);
+  });
+
+  it('gives every user a connection of their own, one request at a time', async () => {
+    const perSocket = new Map<number, number>();
+    server = await startTinyServer((req, res) => {
+      const port = req.socket.remotePort!;
+      perSocket.set(port, (perSocket.get(port) ?? 0) + 1);
+      setTimeout(() => res.end('ok'), 5);
+    });
+    const c = newClient();
+    const load = await runLoad([get(c, `${server.origin}/a`)], { users: 4, maxRequests: 40, maxMs: 20_000 });
+    expect(load.requests).toBe(40);
+    expect(perSocket.size).toBe(4);
+    expect([...perSocket.values()].reduce((a, b) => a + b, 0)).toBe(40);
+    expect(server.maxInFlight).toBe(4);
   });
 
   it('stops by itself at the time bound', async () => {

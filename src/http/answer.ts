@@ -1,0 +1,189 @@
+/**
+ * What came back for one request: the Exchange a check sees. A class, not an object literal of
+ * closures, because the load mode makes tens of thousands a second and reads only status and timing:
+ * the text, the parsed JSON, the masked evidence and the ISO start time are built on first use, and
+ * shared methods cost no allocation per answer.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Evidence } from '../report/model.js';
+import type { Exchange, ExchangeTiming, HttpError, JsonResult } from './exchange.js';
+import type { Redactor } from './redact.js';
+
+/** The request as it was sent (headers and body unmasked: masked only when evidence is made). */
+export interface Sent {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** What the wire gave, whole or in part. */
+export interface Received {
+  status?: number;
+  headers?: Record<string, string>;
+  headersMs?: number;
+  body?: Buffer;
+  error?: HttpError;
+  note?: string;
+}
+
+/** How evidence is made: who masks it and how much of each body it keeps. */
+export interface EvidencePolicy {
+  redactor: Redactor;
+  bodyBytes: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+export class Answer implements Exchange {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+  readonly error: HttpError | undefined;
+  readonly redirect: { location: string; crossOrigin: boolean } | undefined;
+  readonly timing: ExchangeTiming;
+  readonly serverMs: number | undefined;
+  private decoded: string | undefined;
+  private parsed: JsonResult | undefined;
+  private captured: Evidence | undefined;
+
+  constructor(
+    private readonly sent: Sent,
+    private readonly got: Received,
+    timing: ExchangeTiming,
+    private readonly policy: EvidencePolicy,
+  ) {
+    this.status = got.status ?? 0;
+    this.headers = got.headers ?? NO_HEADERS;
+    this.body = got.body ?? EMPTY;
+    this.error = got.error;
+    this.timing = timing;
+    const location = this.headers.location;
+    this.redirect =
+      this.status >= 300 && this.status < 400 && location ? redirectOf(sent.url, location) : undefined;
+    this.serverMs = serverTiming(this.headers['server-timing']);
+  }
+
+  get text(): string {
+    this.decoded ??= this.body.toString('utf8');
+    return this.decoded;
+  }
+
+  json(): JsonResult {
+    this.parsed ??=
+      incomplete(this.error) ?? notJson(this.body, this.headers) ?? parseJson(this.text, this.status);
+    return this.parsed;
+  }
+
+  /** Masked on first read; the client reads it at once for every exchange a check will report. */
+  get evidence(): Evidence {
+    this.captured ??= this.capture();
+    return this.captured;
+  }
+
+  private capture(): Evidence {
+    const { sent, got, policy, status, body, error, redirect, timing } = this;
+    const { redactor, bodyBytes } = policy;
+    return {
+      request: {
+        method: sent.method,
+        url: redactor.mask(sent.url),
+        headers: redactor.maskHeaders(sent.headers),
+        ...(sent.body !== undefined ? { body: redactor.mask(preview(sent.body, bodyBytes)) } : {}),
+      },
+      ...(status
+        ? {
+            response: {
+              status,
+              headers: redactor.maskHeaders(this.headers),
+              body: redactor.mask(preview(this.text, bodyBytes)),
+              bodyBytes: body.length,
+              ...(body.length > bodyBytes || error?.code === 'too-large' ? { truncated: true } : {}),
+            },
+          }
+        : {}),
+      timing: {
+        startedAt: new Date(timing.startedAtMs).toISOString(),
+        ...(timing.headersMs !== undefined ? { headersMs: timing.headersMs } : {}),
+        totalMs: timing.totalMs,
+      },
+      ...(error ? { error: { code: error.code, message: redactor.mask(error.message) } } : {}),
+      ...(redirect
+        ? { redirect: { location: redactor.mask(redirect.location), crossOrigin: redirect.crossOrigin } }
+        : {}),
+      ...(got.note ? { note: got.note } : {}),
+    };
+  }
+}
+
+/**
+ * A status line may have arrived before the answer broke (reset, bad chunk, size cap, deadline): the
+ * bytes so far can still parse (`{}` from a cut-off chunked body), and a check that looked only at
+ * `status` would then judge a fragment. So a broken answer is never JSON, and says why.
+ */
+function incomplete(error: HttpError | undefined): JsonResult | undefined {
+  return error
+    ? { ok: false, reason: `the answer is incomplete (${error.code}: ${error.message})` }
+    : undefined;
+}
+
+/**
+ * Bodies that must not be read as JSON text even if they would parse: bytes in an encoding the
+ * harness did not accept (it asked for identity and never inflates), and bytes that are not UTF-8
+ * (RFC 8259 §8.1), which decoding would silently turn into U+FFFD and so "repair".
+ */
+function notJson(body: Buffer, headers: Record<string, string>): JsonResult | undefined {
+  const encoding = (headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    return {
+      ok: false,
+      reason: `the body is Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}, which the harness did not accept (it sends Accept-Encoding: identity) and does not decompress`,
+    };
+  }
+  if (body.length > 0 && !isUtf8(body)) {
+    return { ok: false, reason: `the body is not valid UTF-8 (${invalidUtf8At(body)})` };
+  }
+  return undefined;
+}
+
+/** Where the first invalid byte is, for a message a partner can act on. */
+function invalidUtf8At(body: Buffer): string {
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  const at = decoded.indexOf('\uFFFD');
+  if (at < 0) return 'the bytes cannot be decoded';
+  const offset = Buffer.byteLength(decoded.slice(0, at), 'utf8');
+  const byte = body[offset];
+  return `first bad byte 0x${(byte ?? 0).toString(16).padStart(2, '0')} near byte offset ${offset}`;
+}
+
+function parseJson(text: string, status: number): JsonResult {
+  if (text.length === 0) return { ok: false, reason: status ? 'the body is empty' : 'no response body' };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    const head = text.trimStart().slice(0, 15).toLowerCase();
+    const looks = head.startsWith('<') ? ' (it looks like HTML or XML)' : '';
+    return { ok: false, reason: `the body is not valid JSON${looks}: ${(err as Error).message}` };
+  }
+}
+
+function preview(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text;
+}
+
+function redirectOf(from: string, location: string): { location: string; crossOrigin: boolean } {
+  try {
+    const target = new URL(location, from);
+    return { location: target.toString(), crossOrigin: target.origin !== new URL(from).origin };
+  } catch {
+    return { location, crossOrigin: true };
+  }
+}
+
+const SERVER_TIMING_APP = /(?:^|,)\s*app;[^,]*dur=([\d.]+)/;
+
+function serverTiming(header: string | undefined): number | undefined {
+  const match = header ? SERVER_TIMING_APP.exec(header) : null;
+  return match ? Number(match[1]) : undefined;
+}
