@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Evidence } from '../report/model.js';
 import type { Exchange, ExchangeTiming, HttpError, JsonResult } from './exchange.js';
+import { headersOf, headerValue, type RawHeaders } from './raw-headers.js';
 import type { Redactor } from './redact.js';
 
 /** The request as it was sent (headers and body unmasked: masked only when evidence is made). */
@@ -20,7 +21,7 @@ export interface Sent {
 /** What the wire gave, whole or in part. */
 export interface Received {
   status?: number;
-  headers?: Record<string, string>;
+  rawHeaders?: RawHeaders;
   headersMs?: number;
   body?: Buffer;
   error?: HttpError;
@@ -34,16 +35,15 @@ export interface EvidencePolicy {
 }
 
 const EMPTY = Buffer.alloc(0);
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export class Answer implements Exchange {
   readonly status: number;
-  readonly headers: Record<string, string>;
   readonly body: Buffer;
   readonly error: HttpError | undefined;
   readonly redirect: { location: string; crossOrigin: boolean } | undefined;
   readonly timing: ExchangeTiming;
   readonly serverMs: number | undefined;
+  private decodedHeaders: Record<string, string> | undefined;
   private decoded: string | undefined;
   private parsed: JsonResult | undefined;
   private captured: Evidence | undefined;
@@ -55,14 +55,18 @@ export class Answer implements Exchange {
     private readonly policy: EvidencePolicy,
   ) {
     this.status = got.status ?? 0;
-    this.headers = got.headers ?? NO_HEADERS;
     this.body = got.body ?? EMPTY;
     this.error = got.error;
     this.timing = timing;
-    const location = this.headers.location;
-    this.redirect =
-      this.status >= 300 && this.status < 400 && location ? redirectOf(sent.url, location) : undefined;
-    this.serverMs = serverTiming(this.headers['server-timing']);
+    const location = this.status >= 300 && this.status < 400 ? this.headers.location : undefined;
+    this.redirect = location ? redirectOf(sent.url, location) : undefined;
+    this.serverMs = got.rawHeaders ? serverTiming(headerValue(got.rawHeaders, 'server-timing')) : undefined;
+  }
+
+  /** Lower-case names; repeated headers joined with `, `. */
+  get headers(): Record<string, string> {
+    this.decodedHeaders ??= headersOf(this.got.rawHeaders ?? []);
+    return this.decodedHeaders;
   }
 
   get text(): string {

@@ -145,7 +145,7 @@ export class HttpClient implements Http {
 
     const received: Received = {
       status: got.status,
-      headers: got.responseHeaders,
+      rawHeaders: got.rawHeaders,
       headersMs: got.headersMs,
       body: got.chunks.length === 1 ? got.chunks[0] : Buffer.concat(got.chunks),
       error: got.error,

@@ -6,13 +6,15 @@
  * at its deadline, or when the run cancels it.
  */
 import { performance } from 'node:perf_hooks';
-import { util, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { classifyError } from './errors.js';
 import type { HttpError } from './exchange.js';
+import type { RawHeaders } from './raw-headers.js';
 
 export interface Attempt {
   status: number;
-  responseHeaders: Record<string, string>;
+  /** Name/value pairs as they came (see raw-headers.ts); decoded only when someone reads them. */
+  rawHeaders: RawHeaders;
   headersMs?: number;
   chunks: Buffer[];
   error?: HttpError;
@@ -72,7 +74,7 @@ export function sendAttempt(
  * that a request allocates one handler and no closures.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
-  readonly got: Attempt = { status: 0, responseHeaders: {}, chunks: [] };
+  readonly got: Attempt = { status: 0, rawHeaders: [], chunks: [] };
   private received = 0;
   private settled = false;
   private abort: ((reason?: Error) => void) | undefined;
@@ -124,7 +126,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200 || this.settled) return true;
     this.got.headersMs = performance.now() - this.req.t0;
     this.got.status = statusCode;
-    this.got.responseHeaders = headersOf(rawHeaders);
+    this.got.rawHeaders = rawHeaders;
     return true;
   }
 
@@ -158,33 +160,4 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 
 function expire(handler: AttemptHandler): void {
   handler.expire();
-}
-
-/**
- * Raw name/value pairs to lower-case names, repeated headers joined with `, ` (RFC 9110 §5.3). A
- * partner's `__proto__` header is kept as a plain field, never as the object's prototype.
- */
-const latin1 = (bytes: Buffer | string): string =>
-  typeof bytes === 'string' ? bytes : bytes.toString('latin1');
-
-function headersOf(raw: ReadonlyArray<Buffer | string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    // undici's own lookup: well-known names come back interned, without decoding the bytes.
-    const name = util.headerNameToString(raw[i]!);
-    const value = latin1(raw[i + 1]!);
-    const before = Object.hasOwn(out, name) ? out[name] : undefined;
-    const joined = before === undefined ? value : `${before}, ${value}`;
-    if (name === '__proto__') {
-      Object.defineProperty(out, name, {
-        value: joined,
-        enumerable: true,
-        configurable: true,
-        writable: true,
-      });
-    } else {
-      out[name] = joined;
-    }
-  }
-  return out;
 }

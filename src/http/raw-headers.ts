@@ -1,0 +1,48 @@
+/**
+ * Response headers as undici's parser hands them over: names and values alternating, as bytes. The
+ * load mode reads one header of each answer (Server-Timing), so the rest are decoded only when a check
+ * or the evidence asks for them.
+ */
+import { util } from 'undici';
+
+export type RawHeaders = ReadonlyArray<Buffer | string>;
+
+const latin1 = (bytes: Buffer | string): string =>
+  typeof bytes === 'string' ? bytes : bytes.toString('latin1');
+
+/**
+ * Lower-case names, repeated headers joined with `, ` (RFC 9110 §5.3). A partner's `__proto__`
+ * header is kept as a plain field, never as the object's prototype.
+ */
+export function headersOf(raw: RawHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    // undici's own lookup: well-known names come back interned, without decoding the bytes.
+    const name = util.headerNameToString(raw[i]!);
+    const value = latin1(raw[i + 1]!);
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
+    const joined = before === undefined ? value : `${before}, ${value}`;
+    if (name === '__proto__') {
+      Object.defineProperty(out, name, {
+        value: joined,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+    } else {
+      out[name] = joined;
+    }
+  }
+  return out;
+}
+
+/** One header's value as headersOf would give it (`name` in lower case), without decoding the others. */
+export function headerValue(raw: RawHeaders, name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (util.headerNameToString(raw[i]!) !== name) continue;
+    const next = latin1(raw[i + 1]!);
+    value = value === undefined ? next : `${value}, ${next}`;
+  }
+  return value;
+}
