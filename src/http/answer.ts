@@ -1,6 +1,6 @@
 /**
  * What came back for one request: the Exchange a check sees. A class, not an object literal of
- * closures, because the load mode makes tens of thousands a second and reads only status and timing:
+ * closures, because the load mode makes tens of thousands a second and reads only status and timings:
  * the text, the parsed JSON, the masked evidence and the ISO start time are built on first use, and
  * shared methods cost no allocation per answer.
  */

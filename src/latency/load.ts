@@ -1,9 +1,10 @@
 /**
  * Simulated simultaneous users (LAT-06): `users` loops that each send the next request of the app's
  * mix as soon as their previous one is answered (a closed model, as app instances waiting on the
- * partner behave). The mix is shared round-robin, so every interaction gets its share whatever the
- * number of users. Bounded twice so it always stops by itself: by request count and by wall time
- * (requests already sent when time is up are awaited; each has the run's hard timeout).
+ * partner behave), each on a connection of its own (its `lane`). The mix is shared round-robin, so
+ * every interaction gets its share whatever the number of users. Bounded twice so it always stops by
+ * itself: by request count and by wall time (requests already sent when time is up are awaited; each
+ * has the run's hard timeout).
  */
 import { performance } from 'node:perf_hooks';
 import { measure, record, type Interaction, type Series } from './sampler.js';
