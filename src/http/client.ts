@@ -11,7 +11,7 @@ import { Agent } from 'undici';
 import type { Evidence } from '../report/model.js';
 import { Answer, type EvidencePolicy, type Received, type Sent } from './answer.js';
 import type { Exchange, ExchangeTiming, HttpError, HttpRequest } from './exchange.js';
-import { sendAttempt, type AttemptRequest, type InFlight } from './send.js';
+import { InFlight, sendAttempt, type AttemptRequest } from './send.js';
 import type { Redactor } from './redact.js';
 
 export interface HttpClientOptions {
@@ -56,8 +56,10 @@ export class HttpClient implements Http {
   private readonly userAgent: string;
   /** Set by `cancelAll`: in-flight requests stop and new ones are not sent. */
   private cancelReason: string | undefined;
-  private readonly inFlight: InFlight = new Set();
+  private readonly inFlight = new InFlight();
   private readonly targets = new Map<string, Target | HttpError>();
+  /** The last bearer token and its header: the load mode sends one token thousands of times. */
+  private lastBearer: { token: string; header: string } = { token: '', header: '' };
   /** One Agent per simulated user of the load mode, each with one connection per origin. */
   private readonly lanes: Agent[] = [];
 
@@ -94,7 +96,7 @@ export class HttpClient implements Http {
     if (this.cancelReason !== undefined) return;
     this.cancelReason = reason;
     const error = this.cancelledError()!;
-    for (const attempt of [...this.inFlight]) attempt.giveUp(error);
+    this.inFlight.giveUpAll(error);
   }
 
   async request(req: HttpRequest): Promise<Exchange> {
@@ -111,7 +113,7 @@ export class HttpClient implements Http {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/fhir+json';
     }
-    if (req.bearer !== undefined) headers.authorization = `Bearer ${req.bearer}`;
+    if (req.bearer !== undefined) headers.authorization = this.authorization(req.bearer);
 
     const sent: Sent = { url: req.url, method, headers, body };
     const startedAtMs = Date.now();
@@ -192,6 +194,11 @@ export class HttpClient implements Http {
   private cancelledError(): HttpError | undefined {
     if (this.cancelReason === undefined) return undefined;
     return { code: 'aborted', message: `not completed: ${this.cancelReason}` };
+  }
+
+  private authorization(token: string): string {
+    if (token !== this.lastBearer.token) this.lastBearer = { token, header: `Bearer ${token}` };
+    return this.lastBearer.header;
   }
 
   /** parseTarget, once per URL string. */

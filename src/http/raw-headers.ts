@@ -36,11 +36,15 @@ export function headersOf(raw: RawHeaders): Record<string, string> {
   return out;
 }
 
-/** One header's value as headersOf would give it (`name` in lower case), without decoding the others. */
+/**
+ * One header's value as headersOf would give it (`name` in lower case and ASCII), without decoding
+ * the others: names of another length are skipped unread.
+ */
 export function headerValue(raw: RawHeaders, name: string): string | undefined {
   let value: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (util.headerNameToString(raw[i]!) !== name) continue;
+    const bytes = raw[i]!;
+    if (bytes.length !== name.length || util.headerNameToString(bytes) !== name) continue;
     const next = latin1(raw[i + 1]!);
     value = value === undefined ? next : `${value}, ${next}`;
   }

@@ -86,6 +86,23 @@ describe('HttpClient', () => {
     await c.close();
   });
 
+  it('cancelAll stops every request in flight at once, on every lane, and refuses new ones', async () => {
+    const origin = await serve(() => undefined); // accepts, never answers
+    const c = client({ timeoutMs: 10_000 });
+    const pending = [undefined, undefined, 0, 1, 2].map((lane) => c.request({ url: `${origin}/x`, lane }));
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    c.cancelAll('the whole-run timeout');
+    const answers = await Promise.all(pending);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    for (const a of answers) {
+      expect(a.error?.code).toBe('aborted');
+      expect(a.error?.message).toMatch(/whole-run timeout/);
+    }
+    expect((await c.request({ url: `${origin}/x` })).error?.code).toBe('aborted');
+    await c.close();
+  });
+
   it('stops reading at the size cap and says so', async () => {
     const origin = await serve((_req, res) => {
       res.writeHead(200);
