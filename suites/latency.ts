@@ -216,6 +216,7 @@ export const latencyChecks = defineChecks([
         users,
         maxRequests,
         maxMs: LOAD_MAX_MS,
+        warmup: true,
         signal: ctx.signal,
         onRequest: (done, planned) => line.update(done, planned),
       });

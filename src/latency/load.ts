@@ -17,6 +17,12 @@ export interface LoadOptions {
   maxMs: number;
   signal?: AbortSignal;
   onRequest?: (done: number, planned: number) => void;
+  /**
+   * Before the clock starts, each user sends the mix once, untimed, so that every user's connections
+   * are open (and TLS agreed) as the app's would be: the sampler's warm-up, per user. It counts
+   * against `maxMs`.
+   */
+  warmup?: boolean;
 }
 
 export interface LoadResult {
@@ -41,8 +47,19 @@ export async function runLoad(mix: readonly Interaction[], opts: LoadOptions): P
     errors: 0,
     timeouts: 0,
   }));
+  const deadline = performance.now() + opts.maxMs;
+  const stop = (): boolean => opts.signal?.aborted === true || performance.now() >= deadline;
+  if (opts.warmup) {
+    await Promise.all(
+      Array.from({ length: users }, async (_, lane) => {
+        for (const interaction of mix) {
+          if (stop()) return;
+          await measure(interaction, lane);
+        }
+      }),
+    );
+  }
   const t0 = performance.now();
-  const deadline = t0 + opts.maxMs;
   let issued = 0;
   let done = 0;
   let errors = 0;

@@ -160,6 +160,34 @@ describe('runLoad', () => {
     expect(server.maxInFlight).toBe(4);
   });
 
+  it("with warm-up, opens every user's connection before the clock starts", async () => {
+    // The first answer on each new connection is slow, as a TLS handshake to a distant partner is.
+    const seen = new Set<number>();
+    server = await startTinyServer((req, res) => {
+      const port = req.socket.remotePort!;
+      const first = !seen.has(port);
+      seen.add(port);
+      setTimeout(() => res.end('ok'), first ? 150 : 1);
+    });
+    const c = newClient();
+    const cold = await runLoad([get(c, `${server.origin}/a`)], { users: 3, maxRequests: 30, maxMs: 20_000 });
+    expect(cold.series[0]!.samples.totals().filter((ms) => ms >= 150)).toHaveLength(3);
+    await c.close();
+
+    seen.clear();
+    const c2 = newClient();
+    const warm = await runLoad([get(c2, `${server.origin}/a`)], {
+      users: 3,
+      maxRequests: 30,
+      maxMs: 20_000,
+      warmup: true,
+    });
+    expect(server.requests).toBe(30 + 3 + 30);
+    expect(warm.requests).toBe(30);
+    expect(Math.max(...warm.series[0]!.samples.totals())).toBeLessThan(150);
+    await c2.close();
+  });
+
   it('stops by itself at the time bound', async () => {
     server = await startTinyServer((_req, res) => setTimeout(() => res.end('ok'), 50));
     const c = newClient();
