@@ -37,20 +37,16 @@ export async function tokenProvider(ctx: RunContext): Promise<TokenProvider> {
 /**
  * A FHIR request for `tenant` with a valid token. A 401 on a token the harness holds is retried once
  * with a fresh token, so a token the partner revoked early is not blamed on the data checks; a second
- * 401 is the partner's answer and is returned as is.
+ * 401 is the partner's answer and is returned as is. A 429 is waited out as its Retry-After asks,
+ * within the per-request timeout and the run's abort.
  */
-export async function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Promise<Exchange> {
-  const tokens = await tokenProvider(ctx);
-  // A 429 is waited out as its Retry-After asks, within the per-request timeout and the run's abort.
-  const send = async (): Promise<Exchange> =>
-    requestHonouringRetryAfter(ctx.http, authorised(req, await tokens.get(tenant)), {
+export function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Promise<Exchange> {
+  return withTenantToken(ctx, tenant, (bearer) =>
+    requestHonouringRetryAfter(ctx.http, authorised(req, bearer), {
       maxWaitMs: ctx.options.timeoutMs,
       signal: ctx.signal,
-    });
-  const first = await send();
-  if (first.status !== 401) return first;
-  tokens.invalidate(tenant);
-  return send();
+    }),
+  );
 }
 
 /**
@@ -58,18 +54,27 @@ export async function asTenant(ctx: RunContext, tenant: string, req: HttpRequest
  * something to wait out. A sample that had waited for Retry-After would not be a latency, and a
  * partner that rate-limits the app's own pace is what the latency rows must show.
  */
-export async function sampleAsTenant(
+export function sampleAsTenant(
   ctx: RunContext,
   tenant: string,
   req: HttpRequest,
   lane?: number,
 ): Promise<Exchange> {
+  return withTenantToken(ctx, tenant, (bearer) => ctx.client.request(authorised(req, bearer, lane)));
+}
+
+/** Sends with the tenant's current token, and once more with a fresh one after a 401. */
+async function withTenantToken(
+  ctx: RunContext,
+  tenant: string,
+  send: (bearer: string) => Promise<Exchange>,
+): Promise<Exchange> {
+  // The provider and a cached token without a promise each: this runs for every load-mode request.
   const tokens = ctx.state.tokens ?? (await tokenProvider(ctx));
-  const bearer = tokens.fresh(tenant) ?? (await tokens.get(tenant));
-  const first = await ctx.client.request(authorised(req, bearer, lane));
+  const first = await send(tokens.fresh(tenant) ?? (await tokens.get(tenant)));
   if (first.status !== 401) return first;
   tokens.invalidate(tenant);
-  return ctx.client.request(authorised(req, await tokens.get(tenant), lane));
+  return send(await tokens.get(tenant));
 }
 
 /**
