@@ -10,28 +10,21 @@ export const FHIR_JSON: Record<FhirVersion, string> = {
   stu3: 'application/fhir+json; charset=utf-8',
 };
 
-/** The resource types served, per version (the medication order type differs). */
+/** The types both versions serve; only the medication order's type differs between them. */
+const SHARED_TYPES = [
+  'Patient',
+  'Observation',
+  'Condition',
+  'Encounter',
+  'AllergyIntolerance',
+  'Coverage',
+  'Location',
+];
+
+/** The resource types served, per version. */
 export const RESOURCE_TYPES: Record<FhirVersion, readonly string[]> = {
-  dstu2: [
-    'Patient',
-    'Observation',
-    'Condition',
-    'Encounter',
-    'AllergyIntolerance',
-    'Coverage',
-    'Location',
-    'MedicationOrder',
-  ],
-  stu3: [
-    'Patient',
-    'Observation',
-    'Condition',
-    'Encounter',
-    'AllergyIntolerance',
-    'Coverage',
-    'Location',
-    'MedicationRequest',
-  ],
+  dstu2: [...SHARED_TYPES, 'MedicationOrder'],
+  stu3: [...SHARED_TYPES, 'MedicationRequest'],
 };
 
 export function isVersion(s: string): s is FhirVersion {
