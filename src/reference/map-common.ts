@@ -93,6 +93,38 @@ export function location(loc: TenantData['locations'][number]): Mapped {
   };
 }
 
+/**
+ * A Patient, the same record in DSTU2 and STU3 but for two fields: DSTU2 repeats `family` and names
+ * the practitioner `careProvider`; STU3 has one `family` and `generalPractitioner`. RES-PAT-1 drops
+ * the MRN's type, RES-PAT-2 the prefix and the practitioner, RES-VAL-1 adds an unknown field.
+ */
+export function patientResource(
+  data: TenantData,
+  p: PatientRec,
+  faults: ReadonlySet<string>,
+  version: { family: string | string[]; practitioner: 'careProvider' | 'generalPractitioner' },
+): Json & { resourceType: string; id: string } {
+  const name: Json = { use: 'official', family: version.family, given: p.given };
+  if (!faults.has('RES-PAT-2')) name.prefix = [p.prefix];
+  const patient: Json & { resourceType: string; id: string } = {
+    resourceType: 'Patient',
+    id: p.id,
+    identifier: [mrnIdentifier(data.mrnSystem, p.mrn, !faults.has('RES-PAT-1'))],
+    active: true,
+    name: [name],
+    telecom: [{ system: 'phone', value: p.phone, use: 'home' }],
+    gender: p.gender,
+    birthDate: p.birthDate,
+    address: [
+      { use: 'home', line: [p.line], city: p.city, state: p.state, postalCode: p.postalCode, country: 'US' },
+    ],
+  };
+  if (!faults.has('RES-PAT-2')) patient[version.practitioner] = [{ display: p.practitioner }];
+  if (faults.has('RES-VAL-1')) patient.nickname = p.given[0];
+  patient.managingOrganization = { display: data.organization };
+  return patient;
+}
+
 export function displayName(p: PatientRec): string {
   return `${p.given.join(' ')} ${p.family}`;
 }

@@ -4,10 +4,10 @@ import {
   concept,
   displayName,
   location,
-  mrnIdentifier,
   ms,
   narrative,
   patientRef,
+  patientResource,
   quantity,
   vitalValue,
 } from './map-common.js';
@@ -24,25 +24,9 @@ export function mapTenantStu3(data: TenantData, options: MapOptions): Mapped[] {
 }
 
 function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>, out: Mapped[]): void {
-  const name: Json = { use: 'official', family: p.family, given: p.given };
-  if (!faults.has('RES-PAT-2')) name.prefix = [p.prefix];
-  const patient: Json & { resourceType: string; id: string } = {
-    resourceType: 'Patient',
-    id: p.id,
-    identifier: [mrnIdentifier(data.mrnSystem, p.mrn, !faults.has('RES-PAT-1'))],
-    active: true,
-    name: [name],
-    telecom: [{ system: 'phone', value: p.phone, use: 'home' }],
-    gender: p.gender,
-    birthDate: p.birthDate,
-    address: [
-      { use: 'home', line: [p.line], city: p.city, state: p.state, postalCode: p.postalCode, country: 'US' },
-    ],
-  };
-  if (!faults.has('RES-PAT-2')) patient.generalPractitioner = [{ display: p.practitioner }];
-  if (faults.has('RES-VAL-1')) patient.nickname = p.given[0];
-  patient.managingOrganization = { display: data.organization };
-  out.push({ resource: patient });
+  out.push({
+    resource: patientResource(data, p, faults, { family: p.family, practitioner: 'generalPractitioner' }),
+  });
 
   const subject = patientRef(p.id, displayName(p));
   const noDisplay = faults.has('RES-OBS-2');
