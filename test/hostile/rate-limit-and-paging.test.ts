@@ -12,6 +12,8 @@ import { fail, pass, type Check } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { describe as describeExchange } from '../../src/http/exchange.js';
 import { retryAfterMs } from '../../src/http/retry.js';
+import { judge } from '../../src/latency/rows.js';
+import { sampleSeries } from '../../src/latency/sampler.js';
 import { runSearch } from '../../src/fhir/paged-search.js';
 import { fhirMediaType } from '../helpers/capability.js';
 import { runTestChecks } from '../helpers/engine.js';
@@ -144,6 +146,34 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
     };
     const { rows } = await runTestChecks([sampled], options());
     expect(rows[0]!.status, rows[0]!.message).toBe('pass');
+    expect(limit.hits()).toBe(1);
+  });
+
+  it('a partner rate-limiting the samples fails the latency row with the 429, unwaited', async () => {
+    const limit = rateLimited('1');
+    partner = await startMiniPartner({ extra: [limit.handler] });
+    const latencyRow: Check = {
+      ...readAsTenant,
+      id: 'test-lat-row',
+      requirement: 'LAT-04',
+      async run(ctx: RunContext) {
+        ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
+        const req = { url: fhirUrl(ctx, 'Patient?_count=1'), quiet: true };
+        const series = await sampleSeries(
+          {
+            cls: 'search',
+            label: 'GET Patient?_count=1',
+            send: (lane) => sampleAsTenant(ctx, TENANT_A, req, lane),
+          },
+          { warmup: 0, samples: 5, budgetMs: 1000 },
+        );
+        return judge('LAT-04', series, { p95: 1000, source: 'test' }).outcome;
+      },
+    };
+    const { rows } = await runTestChecks([latencyRow], options());
+    expect(rows[0]!.status).toBe('fail');
+    expect(rows[0]!.message).toMatch(/1 of 1 requests failed .*HTTP 429/);
+    // One request: the sample was not retried after the Retry-After, and sampling stopped at the failure.
     expect(limit.hits()).toBe(1);
   });
 
