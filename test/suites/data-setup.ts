@@ -53,7 +53,11 @@ function standIns(options: SetupOptions): Check[] {
       requirement: 'ROUTE-01',
       title: 'stand-in',
       async run(ctx) {
-        const tokens = { get: async () => TOKEN, invalidate: () => undefined } as unknown as TokenProvider;
+        const tokens = {
+          fresh: () => TOKEN,
+          get: async () => TOKEN,
+          invalidate: () => undefined,
+        } as unknown as TokenProvider;
         ctx.state.tokens = tokens;
         ctx.state.probes = new Map([
           [TENANT, { tenant: TENANT, id: options.probe.id, patient: options.probe, source: 'discovered' }],
