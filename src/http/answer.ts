@@ -94,14 +94,14 @@ export class Answer implements Exchange {
         method: sent.method,
         url: redactor.mask(sent.url),
         headers: redactor.maskHeaders(sent.headers),
-        ...(sent.body !== undefined ? { body: redactor.mask(preview(sent.body, bodyBytes)) } : {}),
+        ...(sent.body !== undefined ? { body: maskedPreview(redactor, sent.body, bodyBytes) } : {}),
       },
       ...(status
         ? {
             response: {
               status,
               headers: redactor.maskHeaders(this.headers),
-              body: redactor.mask(preview(this.text, bodyBytes)),
+              body: maskedPreview(redactor, this.text, bodyBytes),
               bodyBytes: body.length,
               ...(body.length > bodyBytes || error?.code === 'too-large' ? { truncated: true } : {}),
             },
@@ -172,8 +172,14 @@ function parseJson(text: string, status: number): JsonResult {
   }
 }
 
-function preview(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text;
+/**
+ * The first `max` characters, masked. Masking runs over a stretch past the cut first: a credential
+ * that straddles the cut would otherwise be cut in two before masking and its first part kept.
+ */
+function maskedPreview(redactor: Redactor, text: string, max: number): string {
+  if (text.length <= max) return redactor.mask(text);
+  const masked = redactor.mask(text.slice(0, max + redactor.reach));
+  return `${masked.slice(0, max)}…[${text.length - max} more characters]`;
 }
 
 function redirectOf(from: string, location: string): { location: string; crossOrigin: boolean } {

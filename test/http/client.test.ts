@@ -229,4 +229,21 @@ describe('HttpClient and keep-alive', () => {
     else expect(res.evidence.note).toBeUndefined();
     await c.close();
   });
+
+  it('masks a secret that straddles the evidence cut instead of keeping its first half', async () => {
+    const secret = 'straddling-secret-0123456789';
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      // The default evidence keeps 4 KiB: the secret starts 10 characters before the cut.
+      res.end(`${'x'.repeat(4096 - 10)}${secret}${'y'.repeat(100)}`);
+    });
+    const redactor = new Redactor();
+    redactor.addSecret(secret);
+    const c = client({ redactor });
+    const res = await c.request({ url: `${origin}/x` });
+    const body = res.evidence.response!.body!;
+    expect(body).not.toContain(secret.slice(0, 10));
+    expect(body).toMatch(/x\*\*\*y*…\[\d+ more characters\]$/);
+    await c.close();
+  });
 });
