@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { markup, trusted } from './html-template.js';
 import type { Markup } from './html-template.js';
 import { css, script } from './html-style.js';
+import { layoutJson } from './json-layout.js';
 import { latencyChart } from './latency-chart.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
 import { statuses } from './model.js';
@@ -58,14 +59,16 @@ function badge(status: Status): Markup {
   return markup`<span class="badge s-${known ? status : 'na'}"><span aria-hidden="true">${SYMBOL[status] ?? '?'} </span>${STATUS_WORD[status] ?? String(status)}</span>`;
 }
 
+/** Indented only when the body is valid JSON; its string literals stay exactly as they were masked. */
 function pretty(body: string): string {
   const trimmed = body.trim();
   if (body.length > PRETTY_LIMIT || !(trimmed.startsWith('{') || trimmed.startsWith('['))) return body;
   try {
-    return JSON.stringify(JSON.parse(trimmed), null, 2);
+    JSON.parse(trimmed);
   } catch {
     return body;
   }
+  return layoutJson(trimmed) ?? body;
 }
 
 function headerText(headers: Record<string, string> | undefined): string {

@@ -119,4 +119,18 @@ describe('renderHtml', () => {
     expect(failing).toMatch(/@media print \{[\s\S]*details::details-content \{ content-visibility: visible;/);
     expect(failing).toContain("addEventListener('beforeprint'");
   });
+
+  it('indents a JSON body without decoding its escapes, so a masked value stays as it was masked', () => {
+    const report = failingReport();
+    const row = report.checks.find((r) => r.evidence.some((e) => e.response?.body))!;
+    // PHP's json_encode writes `/` as `\/`; another partner writes every character as \uXXXX.
+    row.evidence[0]!.response!.body = '{"a":"kP3\\/9xQ","b":["\\u006B\\u0050",{"c":null}],"d":{}}';
+    const page = renderHtml(report);
+    expect(page).toContain('kP3\\/9xQ');
+    expect(page).toContain('\\u006B\\u0050');
+    expect(page).not.toContain('kP3/9xQ');
+    expect(page).not.toContain('"kP"');
+    // Still laid out for reading.
+    expect(page).toContain('{\n  &quot;a&quot;: &quot;kP3\\/9xQ&quot;,\n  &quot;b&quot;: [');
+  });
 });
