@@ -18,6 +18,8 @@ import { renderConsoleSummary } from './report/console.js';
 import type { Report } from './report/model.js';
 import { signReport } from './report/verify.js';
 import { writeReportFiles } from './report/write.js';
+import { checkOutDir } from './config/out-dir.js';
+import { maskDeep } from './http/mask-deep.js';
 import { toolVersion } from './paths.js';
 import { allChecks } from '../suites/index.js';
 
@@ -26,13 +28,16 @@ export interface CertifyIo {
   write(text: string): void;
   /** Colour and progress only on a terminal. */
   isTTY: boolean;
+  /** Aborted when the user stops the run; the report is still written. */
+  interrupt?: AbortSignal;
 }
 
 export interface CertifyResult {
   report: Report;
   dir: string;
   files: string[];
-  exitCode: 0 | 1;
+  /** 0 certified, 1 not certified, 2 when no report file could be written. */
+  exitCode: 0 | 1 | 2;
 }
 
 export async function certify(
@@ -40,10 +45,31 @@ export async function certify(
   io: CertifyIo,
   checks: Check[] = allChecks,
 ): Promise<CertifyResult> {
-  const startedAt = new Date();
   const redactor = new Redactor();
   redactor.addSecret(options.clientSecret);
   redactor.addSecret(options.rotatedSecret);
+  try {
+    return await certifyMasked(options, io, checks, redactor);
+  } catch (err) {
+    // A defect of the harness ends the command with its message: masked like everything else.
+    if (err instanceof Error) {
+      err.message = redactor.mask(err.message);
+      if (err.stack) err.stack = redactor.mask(err.stack);
+    }
+    throw err;
+  }
+}
+
+async function certifyMasked(
+  options: RunOptions,
+  io: CertifyIo,
+  checks: Check[],
+  redactor: Redactor,
+): Promise<CertifyResult> {
+  // Before the first request: a run must not end with nowhere to put its report.
+  await checkOutDir(options.out);
+  const startedAt = new Date();
+  const write = (text: string): void => io.write(redactor.mask(text));
   const client = new HttpClient({
     timeoutMs: options.timeoutMs,
     maxResponseBytes: options.maxResponseBytes,
@@ -64,7 +90,7 @@ export async function certify(
       `only part of the requirements was run (--only ${options.only.join(',')})`,
     );
   }
-  const progress = io.isTTY && !options.quiet ? (text: string) => io.write(`\r\x1b[2K${text}`) : undefined;
+  const progress = io.isTTY && !options.quiet ? (text: string) => write(`\r\x1b[2K${text}`) : undefined;
 
   let result;
   try {
@@ -74,35 +100,36 @@ export async function certify(
       client,
       redactor,
       state,
+      ...(io.interrupt ? { interrupt: io.interrupt } : {}),
       ...(progress ? { progress, onRow: (row) => progress(`${row.requirement} ${row.status}`) } : {}),
     });
   } finally {
     await client.close();
   }
-  if (progress) io.write('\r\x1b[2K');
+  if (progress) write('\r\x1b[2K');
 
-  // Evidence was masked at capture; this second pass covers anything a check wrote into a message.
-  const masked = JSON.parse(
-    redactor.mask(JSON.stringify({ rows: result.rows, latency: result.latency })),
-  ) as {
-    rows: typeof result.rows;
-    latency: typeof result.latency;
-  };
+  // Evidence was masked at capture; this second pass covers anything a check wrote into a message and
+  // whatever the partner chose for values the target quotes (its token URL, its version string).
   const built = buildReport({
-    toolVersion,
-    target: {
-      baseUrl: options.baseUrl,
-      fhirVersion: state.fhirVersionString ?? state.fhirVersion ?? null,
-      profile: state.profile?.name ?? null,
-      tenants: options.tenants,
-      tokenUrl: state.tokenUrl ?? null,
-      settings: settingsOf(options),
-    },
+    ...maskDeep(
+      {
+        toolVersion,
+        target: {
+          baseUrl: options.baseUrl,
+          fhirVersion: state.fhirVersionString ?? state.fhirVersion ?? null,
+          profile: state.profile?.name ?? null,
+          tenants: options.tenants,
+          tokenUrl: state.tokenUrl ?? null,
+          settings: settingsOf(options),
+        },
+        rows: result.rows,
+        latency: result.latency,
+        notCertifiableReasons: state.notCertifiableReasons,
+      },
+      redactor,
+    ),
     startedAt,
     finishedAt: new Date(),
-    rows: masked.rows,
-    latency: masked.latency,
-    notCertifiableReasons: state.notCertifiableReasons,
   });
   const signed = options.signKey ? signReport(built, options.signKey) : undefined;
   const report = signed ?? built;
@@ -110,11 +137,20 @@ export async function certify(
   const dir = uniqueDir(
     join(options.out, `${stampOf(startedAt)}-${hostOf(options.baseUrl)}-${state.fhirVersion ?? 'unknown'}`),
   );
-  const files = await writeReportFiles(report, dir, options.formats);
-  io.write(`${renderConsoleSummary(report, { color: io.isTTY && !process.env.NO_COLOR })}\n`);
-  if (signed) io.write(`Signed with Ed25519 key ${signed.signature.publicKeyFingerprint}\n`);
-  io.write(`Reports: ${dir}\n`);
-  return { report, dir, files, exitCode: report.verdict === 'pass' ? 0 : 1 };
+  const { written, failed } = await writeReportFiles(report, dir, options.formats, process.env, (text) =>
+    redactor.mask(text),
+  );
+  write(`${renderConsoleSummary(report, { color: io.isTTY && !process.env.NO_COLOR })}\n`);
+  if (signed) write(`Signed with Ed25519 key ${signed.signature.publicKeyFingerprint}\n`);
+  for (const { path, reason } of failed) write(`Could not write ${path}: ${reason}\n`);
+  if (written.length > 0) write(`Reports: ${dir}\n`);
+  const nothingWritten = written.length === 0 && options.formats.length > 0;
+  return {
+    report,
+    dir,
+    files: written,
+    exitCode: nothingWritten ? 2 : report.verdict === 'pass' ? 0 : 1,
+  };
 }
 
 function settingsOf(o: RunOptions): Record<string, unknown> {
