@@ -31,6 +31,8 @@ export interface RunChecksInput {
   progress?: (text: string) => void;
   /** Called as each row is settled, for live output. */
   onRow?: (row: CheckRow) => void;
+  /** Aborted when the user stops the run (SIGINT, SIGTERM); its reason names the signal. */
+  interrupt?: AbortSignal;
 }
 
 export interface RunChecksResult {
@@ -48,14 +50,21 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
   const latency: LatencyRow[] = [];
   const outcomeOf = new Map<string, { met: boolean; why: string }>();
   const runAbort = new AbortController();
-  const runTimer = setTimeout(() => {
-    const reason = `the whole-run timeout of ${options.runTimeoutMs} ms was reached`;
+  const stop = (reason: string): void => {
+    if (runAbort.signal.aborted) return;
     runAbort.abort(new Error(reason));
     // The abandoned check may still be waiting on the network: stop its requests now, so the run
-    // ends at the run timeout and not a per-request timeout later.
+    // ends at once and not a per-request timeout later.
     client.cancelAll(reason);
-  }, options.runTimeoutMs);
+  };
+  const runTimer = setTimeout(
+    () => stop(`the whole-run timeout of ${options.runTimeoutMs} ms was reached`),
+    options.runTimeoutMs,
+  );
   runTimer.unref();
+  const onInterrupt = (): void => stop(String(input.interrupt?.reason ?? 'interrupted'));
+  if (input.interrupt?.aborted) onInterrupt();
+  else input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   const ids = new Set<string>();
 
   try {
@@ -104,6 +113,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
     }
   } finally {
     clearTimeout(runTimer);
+    input.interrupt?.removeEventListener('abort', onInterrupt);
   }
   return { rows, latency, timedOut: runAbort.signal.aborted };
 }

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { certify } from '../../certify.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
+import { catchInterrupts } from '../interrupt.js';
 import { ExitRequest, type CliIo } from '../io.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -79,7 +80,16 @@ export function runCommand(io: CliIo): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (flags: RawOptions) => {
       const options = resolveRunOptions(flags, io.env);
-      const result = await certify(options, { write: io.stdout, isTTY: io.isTTY });
-      throw new ExitRequest(result.exitCode);
+      const interrupts = catchInterrupts(io);
+      try {
+        const result = await certify(options, {
+          write: io.stdout,
+          isTTY: io.isTTY,
+          interrupt: interrupts.signal,
+        });
+        throw new ExitRequest(interrupts.exitCode() ?? result.exitCode);
+      } finally {
+        interrupts.dispose();
+      }
     });
 }
