@@ -14,6 +14,7 @@ import type { RunState } from './engine/state.js';
 import { HttpClient } from './http/client.js';
 import { Redactor } from './http/redact.js';
 import { buildReport } from './report/build.js';
+import { credentialDestination } from './report/credential-destination.js';
 import { renderConsoleSummary } from './report/console.js';
 import type { Report } from './report/model.js';
 import { signReport } from './report/verify.js';
@@ -120,6 +121,7 @@ async function certifyMasked(
           profile: state.profile?.name ?? null,
           tenants: options.tenants,
           tokenUrl: state.tokenUrl ?? null,
+          credentialsSentTo: credentialDestination(options.baseUrl, state.tokenUrl),
           settings: settingsOf(options),
         },
         rows: result.rows,

@@ -2,7 +2,7 @@
  * Reads an RFC 6749 §5.1 token response without trusting it: any JSON, any status. Answers either a
  * usable token or the one reason it is not usable.
  */
-import type { Exchange } from '../http/exchange.js';
+import { describe, type Exchange } from '../http/exchange.js';
 import { brief, isObject } from '../fhir/capability.js';
 
 export interface IssuedToken {
@@ -19,6 +19,8 @@ export type TokenParse = { ok: true; token: IssuedToken } | { ok: false; reason:
 
 export function parseTokenResponse(exchange: Exchange, now = Date.now()): TokenParse {
   if (exchange.error) return { ok: false, reason: `${exchange.error.code}: ${exchange.error.message}` };
+  // A redirect is named with where it pointed: the secret would have gone there had it been followed.
+  if (exchange.redirect) return { ok: false, reason: describe(exchange) };
   if (exchange.status !== 200) {
     const oauth = oauthError(exchange);
     return { ok: false, reason: `HTTP ${exchange.status}${oauth ? ` with error "${oauth}"` : ''}` };

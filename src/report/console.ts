@@ -5,6 +5,7 @@
  */
 import Table from 'cli-table3';
 import { palette } from './ansi.js';
+import { credentialSentence } from './credential-destination.js';
 import type { Paint } from './ansi.js';
 import type { Report, Status } from './model.js';
 import { statuses } from './model.js';
@@ -115,6 +116,8 @@ export function renderConsoleSummary(report: Report, opts: ConsoleOptions): stri
     p.bold(`fhir-certify ${report.tool.version}`) +
       ` — ${clean(target.baseUrl, 120)} · FHIR ${clean(target.fhirVersion ?? 'unknown', 40)} · profile ${clean(target.profile ?? 'none', 80)}`,
   );
+  const credentials = credentialSentence(target);
+  if (credentials) out.push(clean(credentials, 200));
 
   const families = table(['Family', ...statuses, 'total'], {
     compact: true,

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { markup, trusted } from './html-template.js';
 import type { Markup } from './html-template.js';
 import { css, script } from './html-style.js';
+import { credentialSentence } from './credential-destination.js';
 import { layoutJson } from './json-layout.js';
 import { latencyChart } from './latency-chart.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
@@ -117,6 +118,7 @@ function verdictSection(report: Report): Markup {
 <p class="word" id="verdict-word"><span aria-hidden="true">${certified ? '✓ ' : '✗ '}</span>${verdictWord(report)}</p>
 <p>${verdictReason(report)}.</p>
 <p><strong>Checks verdict:</strong> ${report.verdict === 'pass' ? 'pass' : 'fail'} · <strong>Certifiable:</strong> ${report.certifiable ? 'yes' : 'no'}</p>
+${credentialSentence(report.target) ? markup`<p><strong>Credentials:</strong> ${credentialSentence(report.target)}.</p>` : ''}
 ${report.certifiable ? '' : markup`<p>This run cannot certify the partner, because:</p><ul>${reasons.map((r) => markup`<li>${r}</li>`)}</ul>`}
 </section>`;
 }
@@ -132,7 +134,7 @@ function targetSection(report: Report): Markup {
 <h2 id="target-h">Target</h2>
 <dl class="target">
 <dt>FHIR base URL</dt><dd><code>${t.baseUrl}</code></dd>
-${t.tokenUrl ? markup`<dt>Token URL</dt><dd><code>${t.tokenUrl}</code></dd>` : ''}
+${t.tokenUrl ? markup`<dt>Token URL</dt><dd><code>${t.tokenUrl}</code>${t.credentialsSentTo?.crossOrigin ? markup` <span class="note">(another origin than the FHIR base: the client secret went there)</span>` : ''}</dd>` : ''}
 <dt>FHIR version</dt><dd>${t.fhirVersion ?? 'unknown'}</dd>
 <dt>Profile</dt><dd>${t.profile ?? 'none'}</dd>
 <dt>Tenants</dt><dd>${tenants} <span class="note">(shown in part)</span></dd>

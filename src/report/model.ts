@@ -79,6 +79,8 @@ export interface ReportTarget {
   profile: string | null;
   tenants: string[];
   tokenUrl?: string | null;
+  /** The token URL's host, which received the client secret, and whether it is not the FHIR base's origin. */
+  credentialsSentTo?: { host: string; crossOrigin: boolean } | null;
   settings?: Record<string, unknown>;
 }
 

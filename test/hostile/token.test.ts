@@ -222,3 +222,56 @@ describe('a capability statement that points the token request elsewhere', () =>
     expect(run.code).toBe(1);
   });
 });
+
+describe('where the client secret goes is visible', () => {
+  it('a token endpoint that redirects: the row names the location and that it is another origin', async () => {
+    partner = await startMiniPartner({
+      extra: [
+        http.post(
+          '*/oauth/token',
+          () =>
+            new HttpResponse(null, {
+              status: 307,
+              headers: { location: 'https://idp.elsewhere.example/token' },
+            }),
+        ),
+      ],
+    });
+    const run = await certifyAuth();
+    const row = rowsOf(run.report, 'AUTH-01')[0]!;
+    expect(row.status).toBe('fail');
+    expect(row.message).toMatch(
+      /HTTP 307 redirect to another origin \(https:\/\/idp\.elsewhere\.example\/token\), not followed/,
+    );
+  });
+
+  it('a token URL on another origin than the FHIR base is named in the console, the report and the HTML banner', async () => {
+    let port = '';
+    partner = await startMiniPartner({
+      extra: [
+        // The capability statement names the same server by another host name: another origin.
+        http.get('*/fhir/metadata', () =>
+          HttpResponse.json(conformantCapability('stu3', `http://localhost:${port}/oauth/token`), {
+            headers: { 'content-type': fhirMediaType.stu3 },
+          }),
+        ),
+      ],
+    });
+    port = new URL(partner.baseUrl).port;
+    const run = await certifyAuth([], 'META');
+    expect(run.report!.target.credentialsSentTo).toEqual({ host: `localhost:${port}`, crossOrigin: true });
+    const sentence = `client secret sent to localhost:${port}, another origin than the FHIR base`;
+    expect(run.stdout).toContain(sentence);
+    const html = run.everything();
+    expect(html).toContain(`<strong>Credentials:</strong> ${sentence}`);
+    expect(html).toContain(`**Credentials:** ${sentence}`);
+  });
+
+  it('a token URL on the FHIR base origin is said to be so', async () => {
+    partner = await startMiniPartner();
+    const run = await certifyAuth([], 'META');
+    const host = new URL(partner.baseUrl).host;
+    expect(run.report!.target.credentialsSentTo).toEqual({ host, crossOrigin: false });
+    expect(run.stdout).toContain(`client secret sent to ${host}, the FHIR base's own origin`);
+  });
+});
