@@ -26,6 +26,8 @@ export interface MiniPartnerOptions {
   accepts?: (token: string) => boolean;
   /** Handlers tried before the defaults. */
   extra?: RequestHandler[];
+  /** The client secrets the token endpoint accepts (default SECRET and ROTATED). */
+  secrets?: string[];
 }
 
 export async function startMiniPartner(options: MiniPartnerOptions = {}): Promise<MswPartner> {
@@ -46,7 +48,7 @@ export async function startMiniPartner(options: MiniPartnerOptions = {}): Promis
       const tenant = form.get('scope') ?? '';
       // A careless partner echoing what it was sent, secret included, in its error answers.
       const echo = { 'x-echo-request': form.toString() };
-      if (id !== CLIENT_ID || (secret !== SECRET && secret !== ROTATED)) {
+      if (id !== CLIENT_ID || !(options.secrets ?? [SECRET, ROTATED]).includes(secret ?? '')) {
         return HttpResponse.json(
           { error: 'invalid_client', error_description: `bad client ${id}/${secret}` },
           { status: 401, headers: echo },
