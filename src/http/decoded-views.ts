@@ -9,10 +9,12 @@ export interface DecodedView {
   readonly text: string;
   /** `map[i]` is where decoded character `i` starts in the source; `map[text.length]` is its end. */
   readonly map: Int32Array;
+  /** Where the view differs from the source: indexes of decoded characters and of gaps left by removals. */
+  readonly changes: readonly number[];
 }
 
 interface Decoder {
-  /** A character the source must hold for this decoder to change anything. */
+  /** Matches when, and only when, the source holds something this decoder would change. */
   readonly trigger: RegExp;
   decode(source: string): DecodedView;
 }
@@ -21,6 +23,7 @@ interface Decoder {
 class ViewBuilder {
   private readonly codes: Uint16Array;
   private readonly starts: Int32Array;
+  private readonly changes: number[] = [];
   private length = 0;
 
   constructor(private readonly sourceLength: number) {
@@ -28,23 +31,28 @@ class ViewBuilder {
     this.starts = new Int32Array(sourceLength + 1);
   }
 
-  push(text: string, from: number): void {
-    for (let i = 0; i < text.length; i++) {
-      this.codes[this.length] = text.charCodeAt(i);
-      this.starts[this.length++] = from;
-    }
-  }
-
-  pushCode(code: number, from: number): void {
+  /** A source character taken as it is. */
+  copy(code: number, from: number): void {
     this.codes[this.length] = code;
     this.starts[this.length++] = from;
+  }
+
+  /** Characters that an escape starting at `from` stands for. */
+  decoded(text: string, from: number): void {
+    this.changes.push(this.length);
+    for (let i = 0; i < text.length; i++) this.copy(text.charCodeAt(i), from);
+  }
+
+  /** A source character left out: the view joins what stood on either side of it. */
+  skipped(): void {
+    this.changes.push(this.length);
   }
 
   done(): DecodedView {
     const map = this.starts.slice(0, this.length + 1);
     map[this.length] = this.sourceLength;
     const text = Buffer.from(this.codes.buffer, 0, this.length * 2).toString('utf16le');
-    return { text, map };
+    return { text, map, changes: this.changes };
   }
 }
 
@@ -63,7 +71,7 @@ const JSON_SIMPLE: Record<string, string> = {
 
 /** JSON string escapes: `\uXXXX` in any case, `\/` as PHP writes it, and the one-letter escapes. */
 const jsonEscapes: Decoder = {
-  trigger: /\\/,
+  trigger: /\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])/,
   decode(source) {
     const out = new ViewBuilder(source.length);
     for (let i = 0; i < source.length; i++) {
@@ -71,18 +79,18 @@ const jsonEscapes: Decoder = {
         const next = source[i + 1] ?? '';
         const hex = source.slice(i + 2, i + 6);
         if (next === 'u' && HEX4.test(hex)) {
-          out.pushCode(parseInt(hex, 16), i);
+          out.decoded(String.fromCharCode(parseInt(hex, 16)), i);
           i += 5;
           continue;
         }
         const simple = JSON_SIMPLE[next];
         if (simple !== undefined) {
-          out.push(simple, i);
+          out.decoded(simple, i);
           i += 1;
           continue;
         }
       }
-      out.pushCode(source.charCodeAt(i), i);
+      out.copy(source.charCodeAt(i), i);
     }
     return out.done();
   },
@@ -93,16 +101,15 @@ const jsonEscapes: Decoder = {
  * non-ASCII one as its UTF-8 bytes, which the literal forms include.
  */
 const percentEncoding: Decoder = {
-  trigger: /%/,
+  trigger: /%[0-9a-fA-F]{2}/,
   decode(source) {
     const out = new ViewBuilder(source.length);
     for (let i = 0; i < source.length; i++) {
       if (source.charCodeAt(i) === 37 && HEX2.test(source.slice(i + 1, i + 3))) {
-        const hex = source.slice(i + 1, i + 3);
-        out.pushCode(parseInt(hex, 16), i);
+        out.decoded(String.fromCharCode(parseInt(source.slice(i + 1, i + 3), 16)), i);
         i += 2;
       } else {
-        out.pushCode(source.charCodeAt(i), i);
+        out.copy(source.charCodeAt(i), i);
       }
     }
     return out.done();
@@ -114,53 +121,68 @@ const ENTITY = /^&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/
 
 /** HTML and XML character references, numeric and the five named ones. */
 const htmlEntities: Decoder = {
-  trigger: /&/,
+  trigger: /&(?:#\d|#[xX][0-9a-fA-F]|amp;|lt;|gt;|quot;|apos;)/,
   decode(source) {
     const out = new ViewBuilder(source.length);
     for (let i = 0; i < source.length; i++) {
       const hit = source.charCodeAt(i) === 38 ? ENTITY.exec(source.slice(i, i + 12)) : null;
       const code = hit ? (hit[1] ? Number(hit[1]) : hit[2] ? parseInt(hit[2], 16) : -1) : -1;
       if (hit && hit[3]) {
-        out.push(NAMED_ENTITIES[hit[3]] ?? '', i);
+        out.decoded(NAMED_ENTITIES[hit[3]] ?? '', i);
         i += hit[0].length - 1;
       } else if (hit && code >= 0 && code <= 0x10ffff) {
-        out.push(String.fromCodePoint(code), i);
+        out.decoded(String.fromCodePoint(code), i);
         i += hit[0].length - 1;
       } else {
-        out.pushCode(source.charCodeAt(i), i);
+        out.copy(source.charCodeAt(i), i);
       }
     }
     return out.done();
   },
 };
 
-const BREAK_ESCAPE = new Set(['n', 'r', 't']);
+/** Characters of base64, hex, percent-encoding and the usual token alphabets. */
+const WORD = /[A-Za-z0-9+/=_%~.-]/;
 
 /**
- * Line breaks and tabs removed, written out or escaped in a JSON string (`\n`): base64 wrapped at
- * 76 columns, a header folded over several lines, a wrapped value inside a JSON body.
+ * Line breaks removed where they split a run of word characters, written out or escaped in a JSON
+ * string (`\n`): base64 wrapped at 76 columns, a long value wrapped inside a body. Breaks between
+ * punctuation or before indentation (pretty-printed JSON, one on every line) cannot split a credential
+ * and are kept, so the view differs from the source only where a credential could hide.
  */
 const lineBreaks: Decoder = {
-  trigger: /[\r\n\t]|\\[nrt]/,
+  trigger: /[A-Za-z0-9+/=_%~.-](?:\r|\n|\\[nr])+[A-Za-z0-9+/=_%~.-]/,
   decode(source) {
     const out = new ViewBuilder(source.length);
     for (let i = 0; i < source.length; i++) {
-      const c = source.charCodeAt(i);
-      if (c === 13 || c === 10 || c === 9) continue;
-      if (c === 92 && BREAK_ESCAPE.has(source[i + 1] ?? '')) {
-        i += 1;
+      const end = breakEnd(source, i);
+      if (end > i && WORD.test(source[i - 1] ?? ' ') && WORD.test(source[end] ?? ' ')) {
+        out.skipped();
+        i = end - 1;
         continue;
       }
-      out.pushCode(c, i);
+      out.copy(source.charCodeAt(i), i);
     }
     return out.done();
   },
 };
+
+/** Where a run of line breaks starting at `i` ends (`i` itself when none starts there). */
+function breakEnd(source: string, i: number): number {
+  let at = i;
+  for (;;) {
+    const c = source.charCodeAt(at);
+    if (c === 13 || c === 10) at += 1;
+    else if (c === 92 && (source[at + 1] === 'n' || source[at + 1] === 'r')) at += 2;
+    else return at;
+  }
+}
 
 const decoders: readonly Decoder[] = [jsonEscapes, percentEncoding, htmlEntities, lineBreaks];
 
 /**
- * Every view of `source` that differs from it, one per kind of escape. Escapes of one kind nested in
+ * Every view of `source` that differs from it, one per kind of escape; a decoder whose trigger does
+ * not match would change nothing, and is not run. Escapes of one kind nested in
  * another (percent-encoded JSON escapes) are not undone: no partner does that by accident, and each
  * view costs a search of the text.
  */
@@ -168,8 +190,7 @@ export function decodedViews(source: string): DecodedView[] {
   const views: DecodedView[] = [];
   for (const decoder of decoders) {
     if (!decoder.trigger.test(source)) continue;
-    const view = decoder.decode(source);
-    if (view.text !== source) views.push(view);
+    views.push(decoder.decode(source));
   }
   return views;
 }
@@ -180,13 +201,11 @@ export function decodedViews(source: string): DecodedView[] {
  */
 export function changedWindows(view: DecodedView, reach: number): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
-  const { map, text } = view;
-  for (let i = 0; i < text.length; i++) {
-    if ((map[i + 1] ?? 0) - (map[i] ?? 0) === 1) continue;
-    const start = Math.max(0, i - reach);
-    const end = Math.min(text.length, i + 1 + reach);
+  for (const at of view.changes) {
+    const start = Math.max(0, at - reach);
+    const end = Math.min(view.text.length, at + 1 + reach);
     const last = windows[windows.length - 1];
-    if (last && start <= last[1]) last[1] = end;
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
   }
   return windows;
