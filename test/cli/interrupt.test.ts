@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { delay, http } from 'msw';
 import type { Report } from '../../src/report/model.js';
 import type { MswPartner } from '../helpers/msw-partner.js';
-import { CLIENT_ID, SECRET, TENANT_A, TENANT_B, startMiniPartner } from '../hostile/mini-partner.js';
+import { SECRET, runArgs, startMiniPartner } from '../hostile/mini-partner.js';
 
 const cli = join(import.meta.dirname, '../../dist/src/cli/main.js');
 const scratch = mkdtempSync(join(tmpdir(), 'fhir-certify-interrupt-'));
@@ -46,23 +46,7 @@ async function interrupted(signals: NodeJS.Signals[]): Promise<Stopped> {
   const out = mkdtempSync(join(scratch, 'run-'));
   const child = spawn(
     process.execPath,
-    [
-      cli,
-      'run',
-      '--base-url',
-      partner.baseUrl,
-      '--allow-insecure-http',
-      '--client-id',
-      CLIENT_ID,
-      '--tenant',
-      TENANT_A,
-      '--tenant',
-      TENANT_B,
-      '--timeout',
-      '60000',
-      '--out',
-      out,
-    ],
+    [cli, ...runArgs(partner.baseUrl), '--timeout', '60000', '--out', out],
     { env: { ...process.env, FHIR_CERTIFY_CLIENT_SECRET: SECRET, NO_COLOR: '1' } },
   );
   let stdout = '';

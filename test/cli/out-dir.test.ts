@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { runCli } from '../helpers/cli.js';
 import type { MswPartner } from '../helpers/msw-partner.js';
-import { CLIENT_ID, SECRET, TENANT_A, startMiniPartner } from '../hostile/mini-partner.js';
+import { SECRET, TENANT_A, runArgs, startMiniPartner } from '../hostile/mini-partner.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fhir-certify-out-'));
 const mounts: string[] = [];
@@ -44,20 +44,7 @@ afterEach(async () => {
 async function runTo(out: string, extra: Parameters<typeof startMiniPartner>[0] = {}) {
   partner = await startMiniPartner(extra);
   const run = await runCli(
-    [
-      'run',
-      '--base-url',
-      partner.baseUrl,
-      '--allow-insecure-http',
-      '--client-id',
-      CLIENT_ID,
-      '--tenant',
-      TENANT_A,
-      '--only',
-      'META',
-      '--out',
-      out,
-    ],
+    [...runArgs(partner.baseUrl, [TENANT_A]), '--only', 'META', '--out', out],
     { FHIR_CERTIFY_CLIENT_SECRET: SECRET },
     false,
   );

@@ -97,3 +97,16 @@ export async function startMiniPartner(options: MiniPartnerOptions = {}): Promis
   origin = partner.origin;
   return partner;
 }
+
+/** `run` against a partner over plain http, as the mini partner's client for `tenants`. */
+export function runArgs(baseUrl: string, tenants: string[] = [TENANT_A, TENANT_B]): string[] {
+  return [
+    'run',
+    '--base-url',
+    baseUrl,
+    '--allow-insecure-http',
+    '--client-id',
+    CLIENT_ID,
+    ...tenants.flatMap((t) => ['--tenant', t]),
+  ];
+}

@@ -11,7 +11,7 @@ import { http, HttpResponse } from 'msw';
 import { fhirMediaType } from '../helpers/capability.js';
 import { runCli } from '../helpers/cli.js';
 import type { MswPartner } from '../helpers/msw-partner.js';
-import { CLIENT_ID, TENANT_A, TENANT_B, TOKENS, startMiniPartner } from './mini-partner.js';
+import { CLIENT_ID, TOKENS, runArgs, startMiniPartner } from './mini-partner.js';
 
 // Characters that every encoding spells differently: `/`, `+`, `=`, `&`, `~`, a space and a non-ASCII one.
 const SECRET = 'kP3/9xQ+Zt=s&ecret~é 42-client';
@@ -109,16 +109,7 @@ describe('no credential survives in any encoding', () => {
     });
     const run = await runCli(
       [
-        'run',
-        '--base-url',
-        partner.baseUrl,
-        '--allow-insecure-http',
-        '--client-id',
-        CLIENT_ID,
-        '--tenant',
-        TENANT_A,
-        '--tenant',
-        TENANT_B,
+        ...runArgs(partner.baseUrl),
         '--rotated-secret-env',
         'ROTATED_SECRET',
         '--timeout',

@@ -17,7 +17,16 @@ import type { MswPartner } from '../helpers/msw-partner.js';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENT_ID, ROTATED, SECRET, TENANT_A, TENANT_B, TOKENS, startMiniPartner } from './mini-partner.js';
+import {
+  CLIENT_ID,
+  ROTATED,
+  SECRET,
+  TENANT_A,
+  TENANT_B,
+  TOKENS,
+  runArgs,
+  startMiniPartner,
+} from './mini-partner.js';
 
 let partner: MswPartner | undefined;
 afterEach(async () => {
@@ -62,16 +71,7 @@ describe('secrets never reach any output', () => {
     });
     const run = await runCli(
       [
-        'run',
-        '--base-url',
-        partner.baseUrl,
-        '--allow-insecure-http',
-        '--client-id',
-        CLIENT_ID,
-        '--tenant',
-        TENANT_A,
-        '--tenant',
-        TENANT_B,
+        ...runArgs(partner.baseUrl),
         '--rotated-secret-env',
         'ROTATED_SECRET',
         '--timeout',
