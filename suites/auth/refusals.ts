@@ -56,7 +56,9 @@ export const refusals = defineChecks([
           subject: 'grant_type missing',
           evidence: [missing.exchange.evidence],
         }),
-        judgeRefusal(password.exchange, 'grant_type=password', [400], errors, {
+        // A server that implements the password grant for other clients refuses this client with
+        // unauthorized_client, RFC 6749 §5.2's code for "not authorized to use this grant type".
+        judgeRefusal(password.exchange, 'grant_type=password', [400], [...errors, 'unauthorized_client'], {
           subject: 'grant_type=password',
           evidence: [password.exchange.evidence],
         }),

@@ -21,6 +21,8 @@ interface Behaviour {
   wwwAuthenticate?: boolean;
   /** The `error` code a wrong secret gets. */
   wrongSecretError?: string;
+  /** The `error` code grant_type=password gets (a missing grant_type always gets invalid_request). */
+  passwordError?: string;
   echoSecretInHeader?: boolean;
   pragma?: boolean;
   /** Tenant B's Patient/1 is tenant A's, byte for byte. */
@@ -66,6 +68,8 @@ async function start(b: Behaviour = {}): Promise<MswPartner> {
       const refuse = (error: string, status = 400) => HttpResponse.json({ error }, { status, headers });
       if (form.get('client_id') !== CLIENT) return refuse('invalid_client', 401);
       if (form.get('client_secret') !== SECRET) return refuse(b.wrongSecretError ?? 'invalid_client', 400);
+      if (form.get('grant_type') === null) return refuse('invalid_request');
+      if (form.get('grant_type') === 'password' && b.passwordError) return refuse(b.passwordError);
       if (form.get('grant_type') !== 'client_credentials') return refuse('unsupported_grant_type');
       const scope = form.get('scope');
       if (scope !== A && scope !== B) return refuse('invalid_scope');
@@ -160,6 +164,21 @@ describe('AUTH and ROUTE on msw partners', () => {
     expect(statusOf(run.report, 'AUTH-03')).toBe('fail');
     expect(rowsOf(run.report, 'AUTH-03')[0]!.message).toMatch(
       /but error=invalid_request; expected error=invalid_client/,
+    );
+  });
+
+  it('AUTH-05 takes unauthorized_client for grant_type=password (RFC 6749 §5.2), and fails invalid_grant', async () => {
+    let run = await certify(await start({ passwordError: 'unauthorized_client' }), 'AUTH-05');
+    expect(rowsOf(run.report, 'AUTH-05').map((r) => [r.subject, r.status])).toEqual([
+      ['grant_type missing', 'pass'],
+      ['grant_type=password', 'pass'],
+    ]);
+    await partner!.close();
+    run = await certify(await start({ passwordError: 'invalid_grant' }), 'AUTH-05');
+    const row = rowsOf(run.report, 'AUTH-05').find((r) => r.subject === 'grant_type=password')!;
+    expect(row.status).toBe('fail');
+    expect(row.message).toMatch(
+      /but error=invalid_grant; expected error=unsupported_grant_type or invalid_request or unauthorized_client/,
     );
   });
 
