@@ -31,6 +31,12 @@ export interface Check {
    * check is `skip` and names it. Prerequisites are run even when `--only` leaves them out.
    */
   requires?: string[];
+  /**
+   * The check records what the report's target names (the FHIR version, the profile): a run that
+   * fetches what it reads (its prerequisites run) runs it too, whatever `--only` asked, so that a
+   * partial report still says which version and profile it was about.
+   */
+  recordsTarget?: boolean;
   run(ctx: RunContext): Promise<Outcome | Outcome[]>;
 }
 

@@ -11,8 +11,9 @@ h3 { font-size: 1.1rem; margin: 24px 0 8px; }
 a { color: #0b4f8a; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.85rem; }
 .verdict { border: 2px solid; border-left-width: 12px; border-radius: 6px; padding: 12px 16px; margin: 0 0 16px; }
-.verdict.certified { border-color: #137333; background: #e6f4ea; }
-.verdict.not-certified { border-color: #b3261e; background: #fce8e6; }
+.verdict.tone-certified { border-color: #137333; background: #e6f4ea; }
+.verdict.tone-failed { border-color: #b3261e; background: #fce8e6; }
+.verdict.tone-passed { border-color: #b06d00; background: #fff4d6; }
 .verdict .word { font-size: 1.5rem; font-weight: 700; letter-spacing: 0.02em; margin: 0; }
 .verdict p { margin: 4px 0; }
 .verdict ul { margin: 4px 0 0 20px; padding: 0; }

@@ -13,18 +13,8 @@ import { css, script } from './html-style.js';
 import { latencyChart } from './latency-chart.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
 import { statuses } from './model.js';
-import {
-  familyNames,
-  formatDuration,
-  formatMs,
-  groupByFamily,
-  isCertified,
-  maskTenant,
-  notCertifiableText,
-  problemRows,
-  verdictReason,
-  verdictWord,
-} from './rows.js';
+import { familyNames, formatDuration, formatMs, groupByFamily, maskTenant, problemRows } from './rows.js';
+import { verdictBanner } from './verdict.js';
 
 const SYMBOL: Record<Status, string> = {
   pass: '✓',
@@ -106,15 +96,15 @@ ${row.evidence.map(exchange)}
 </details>`;
 }
 
+const TONE_SYMBOL = { certified: '✓ ', failed: '✗ ', passed: '⚠ ' } as const;
+
+/** The banner: the headline, what it rests on, then one paragraph per further line of the verdict. */
 function verdictSection(report: Report): Markup {
-  const certified = isCertified(report);
-  const reasons =
-    report.notCertifiableReasons.length > 0 ? report.notCertifiableReasons : [notCertifiableText(report)];
-  return markup`<section class="verdict ${certified ? 'certified' : 'not-certified'}" aria-labelledby="verdict-word">
-<p class="word" id="verdict-word"><span aria-hidden="true">${certified ? '✓ ' : '✗ '}</span>${verdictWord(report)}</p>
-<p>${verdictReason(report)}.</p>
-<p><strong>Checks verdict:</strong> ${report.verdict === 'pass' ? 'pass' : 'fail'} · <strong>Certifiable:</strong> ${report.certifiable ? 'yes' : 'no'}</p>
-${report.certifiable ? '' : markup`<p>This run cannot certify the partner, because:</p><ul>${reasons.map((r) => markup`<li>${r}</li>`)}</ul>`}
+  const banner = verdictBanner(report);
+  return markup`<section class="verdict tone-${banner.tone}" aria-labelledby="verdict-word">
+<p class="word" id="verdict-word"><span aria-hidden="true">${TONE_SYMBOL[banner.tone]}</span>${banner.headline}</p>
+<p>${banner.summary}.</p>
+${banner.lines.map((line) => markup`<p>${line}.</p>`)}
 </section>`;
 }
 
@@ -162,9 +152,10 @@ ${rows}
 }
 
 function problemsSection(report: Report, anchors: Map<CheckRow, string>): Markup {
-  const problems = problemRows(report);
+  // A manual row is not a failure, but nobody has confirmed it yet: a reviewer must act on it.
+  const problems = problemRows(report, ['fail', 'error', 'warn', 'manual']);
   if (problems.length === 0) {
-    return markup`<section aria-labelledby="problems-h"><h2 id="problems-h">Needs attention</h2><p>No check failed, errored or warned.</p></section>`;
+    return markup`<section aria-labelledby="problems-h"><h2 id="problems-h">Needs attention</h2><p>No check failed, errored, warned or awaits a reviewer's attestation.</p></section>`;
   }
   const rows = problems.map(
     (r) =>
@@ -173,7 +164,7 @@ function problemsSection(report: Report, anchors: Map<CheckRow, string>): Markup
   return markup`<section aria-labelledby="problems-h">
 <h2 id="problems-h">Needs attention</h2>
 <table>
-<caption>${problems.length} failed, errored or warned checks, failures first</caption>
+<caption>${problems.length} failed, errored, warned or manual checks, failures first</caption>
 <thead><tr><th scope="col">Requirement</th><th scope="col">Level</th><th scope="col">Status</th><th scope="col">Subject</th><th scope="col">Message</th></tr></thead>
 <tbody>
 ${rows}
@@ -281,7 +272,7 @@ export function renderHtml(report: Report): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const title = `${verdictWord(report)}: ${report.target.baseUrl} (${report.target.profile ?? 'no profile'})`;
+  const title = `${verdictBanner(report).headline}: ${report.target.baseUrl} (${report.target.profile ?? 'no profile'})`;
   const page = markup`<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { escapeHtml } from '../../src/report/html-template.js';
-import { failingReport, passingReport } from '../fixtures/reports/build.js';
+import { failingReport, passingReport, refinish } from '../fixtures/reports/build.js';
 
 /** Text with tags removed and the entities this renderer writes decoded: what a reader sees. */
 function visibleText(page: string): string {
@@ -46,14 +46,41 @@ describe('renderHtml', () => {
 
   it('shows the verdict, the certifiable state with its reasons, and every failed requirement ID', () => {
     const text = visibleText(failing);
-    expect(text).toContain('NOT CERTIFIED');
-    expect(text).toContain('Certifiable: no');
-    expect(text).toContain('--allow-insecure-http was set');
+    expect(text).toContain('NOT CERTIFIED 7 required checks failed or errored.');
+    expect(text).toContain('this run could not certify in any case: --allow-insecure-http was set');
     expect(text).toContain('only a subset was run (--only META,AUTH)');
     const failed = failingReport().checks.filter((r) => r.status === 'fail' || r.status === 'error');
     expect(failed.length).toBeGreaterThan(5);
     for (const r of failed) expect(text).toContain(`${r.requirement} ${r.title}`);
     expect(visibleText(renderHtml(passingReport()))).toContain('CERTIFIED all required checks passed');
+  });
+
+  it('never sets "certifiable: yes" beside NOT CERTIFIED, and heads a partial pass PASSED, NOT CERTIFIABLE', () => {
+    const failed = passingReport();
+    failed.checks.find((r) => r.requirement === 'ROUTE-02')!.status = 'fail';
+    const text = visibleText(renderHtml(refinish(failed)));
+    expect(text).toContain('NOT CERTIFIED 1 required check failed or errored.');
+    expect(text).not.toMatch(/Certifiable: yes/i);
+    const partial = passingReport();
+    partial.certifiable = false;
+    partial.notCertifiableReasons = ['only part of the requirements was run (--only AUTH)'];
+    const page = renderHtml(refinish(partial));
+    expect(page).toContain('class="verdict tone-passed"');
+    expect(visibleText(page)).toContain(
+      'PASSED, NOT CERTIFIABLE only part of the requirements was run (--only AUTH). all required checks passed, but a run like this one cannot certify the partner.',
+    );
+  });
+
+  it('names the rows awaiting a reviewer in the banner and in Needs attention', () => {
+    const page = renderHtml(passingReport());
+    const banner = visibleText(
+      page.slice(page.indexOf('<section class="verdict'), page.indexOf('</header>')),
+    );
+    expect(banner).toContain("2 checks need a reviewer's attestation: AUTH-09, AUTH-10.");
+    const attention = page.slice(page.indexOf('id="problems-h"'), page.indexOf('id="checks-h"'));
+    expect(attention).not.toContain('No check failed');
+    expect(visibleText(attention)).toMatch(/AUTH-09 .* MANUAL/);
+    expect(visibleText(attention)).toMatch(/AUTH-10 .* MANUAL/);
   });
 
   it('is self-contained: no external URL is loaded, only inline style and one hashed inline script', () => {
