@@ -15,6 +15,7 @@ import { HttpClient } from './http/client.js';
 import { Redactor } from './http/redact.js';
 import { buildReport } from './report/build.js';
 import { renderConsoleSummary } from './report/console.js';
+import { logProgress, terminalProgress, type RunProgress } from './report/progress.js';
 import type { Report } from './report/model.js';
 import { signReport } from './report/verify.js';
 import { writeReportFiles } from './report/write.js';
@@ -22,10 +23,14 @@ import { toolVersion } from './paths.js';
 import { allChecks } from '../suites/index.js';
 
 export interface CertifyIo {
-  /** Where the console summary goes. */
+  /** Where the console summary goes, and the live progress line on a terminal. */
   write(text: string): void;
-  /** Colour and progress only on a terminal. */
+  /** Colour and a live progress line only on a terminal. */
   isTTY: boolean;
+  /** Off a terminal, a progress line per finished family goes here (a CI log); none when absent. */
+  stderr?(text: string): void;
+  /** The terminal's width, so the live line never wraps. */
+  columns?: number;
 }
 
 export interface CertifyResult {
@@ -64,22 +69,23 @@ export async function certify(
       `only part of the requirements was run (--only ${options.only.join(',')})`,
     );
   }
-  const progress = io.isTTY && !options.quiet ? (text: string) => io.write(`\r\x1b[2K${text}`) : undefined;
+  const selected = selectChecks(checks, options.only);
+  const progress = progressFor(selected, options, io);
 
   let result;
   try {
     result = await runChecks({
-      checks: selectChecks(checks, options.only),
+      checks: selected,
       options,
       client,
       redactor,
       state,
-      ...(progress ? { progress, onRow: (row) => progress(`${row.requirement} ${row.status}`) } : {}),
+      ...(progress ? { progress: (text: string) => progress.detail(text), watch: progress } : {}),
     });
   } finally {
+    progress?.stop();
     await client.close();
   }
-  if (progress) io.write('\r\x1b[2K');
 
   // Evidence was masked at capture; this second pass covers anything a check wrote into a message.
   const masked = JSON.parse(
@@ -115,6 +121,18 @@ export async function certify(
   if (signed) io.write(`Signed with Ed25519 key ${signed.signature.publicKeyFingerprint}\n`);
   io.write(`Reports: ${dir}\n`);
   return { report, dir, files, exitCode: report.verdict === 'pass' ? 0 : 1 };
+}
+
+function progressFor(selected: Check[], options: RunOptions, io: CertifyIo): RunProgress | undefined {
+  if (options.quiet) return undefined;
+  if (io.isTTY) {
+    return terminalProgress({
+      checks: selected,
+      write: io.write,
+      ...(io.columns ? { columns: io.columns } : {}),
+    });
+  }
+  return io.stderr ? logProgress({ checks: selected, write: io.stderr }) : undefined;
 }
 
 function settingsOf(o: RunOptions): Record<string, unknown> {

@@ -75,11 +75,16 @@ export function runCommand(io: CliIo): Command {
     .option('--out <dir>', 'where report folders are written (default ./reports)')
     .option('--format <list>', 'json,html,junit,md (default all); the console summary is always printed')
     .option('--config <file>', 'the same options as a JSON or YAML file; flags win')
-    .option('--quiet', 'no progress line')
+    .option('--quiet', 'no progress: neither the live line on a terminal nor the per-family lines in a log')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: RawOptions) => {
       const options = resolveRunOptions(flags, io.env);
-      const result = await certify(options, { write: io.stdout, isTTY: io.isTTY });
+      const result = await certify(options, {
+        write: io.stdout,
+        stderr: io.stderr,
+        isTTY: io.isTTY,
+        ...(io.columns ? { columns: io.columns } : {}),
+      });
       throw new ExitRequest(result.exitCode);
     });
 }
