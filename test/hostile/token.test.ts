@@ -120,6 +120,8 @@ async function certifyAuth(extra: string[] = [], only = 'AUTH') {
       TENANT_A,
       '--only',
       only,
+      // No progress lines: stderr must stay empty whatever the partner did.
+      '--quiet',
       ...extra,
     ],
     { FHIR_CERTIFY_CLIENT_SECRET: SECRET },
