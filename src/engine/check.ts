@@ -20,7 +20,10 @@ export interface Outcome {
 }
 
 export interface Check {
-  /** Unique and stable across runs: report rows and `diff` match on it. */
+  /**
+   * Unique and stable across runs: report row ids start with it, and `diff` matches rows on those ids
+   * with the partner's host and port taken out.
+   */
   id: string;
   requirement: string;
   /** Defaults to the catalogue level of `requirement`. */
