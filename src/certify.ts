@@ -16,6 +16,7 @@ import { Redactor } from './http/redact.js';
 import { buildReport } from './report/build.js';
 import { credentialDestination } from './report/credential-destination.js';
 import { renderConsoleSummary } from './report/console.js';
+import { logProgress, terminalProgress, type RunProgress } from './report/progress.js';
 import type { Report } from './report/model.js';
 import { signReport } from './report/verify.js';
 import { writeReportFiles } from './report/write.js';
@@ -25,10 +26,14 @@ import { toolVersion } from './paths.js';
 import { allChecks } from '../suites/index.js';
 
 export interface CertifyIo {
-  /** Where the console summary goes. */
+  /** Where the console summary goes, and the live progress line on a terminal. */
   write(text: string): void;
-  /** Colour and progress only on a terminal. */
+  /** Colour and a live progress line only on a terminal. */
   isTTY: boolean;
+  /** Off a terminal, a progress line per finished family goes here (a CI log); none when absent. */
+  stderr?(text: string): void;
+  /** The terminal's width, so the live line never wraps. */
+  columns?: number;
   /** Aborted when the user stops the run; the report is still written. */
   interrupt?: AbortSignal;
 }
@@ -91,23 +96,24 @@ async function certifyMasked(
       `only part of the requirements was run (--only ${options.only.join(',')})`,
     );
   }
-  const progress = io.isTTY && !options.quiet ? (text: string) => write(`\r\x1b[2K${text}`) : undefined;
+  const selected = selectChecks(checks, options.only);
+  const progress = progressFor(selected, options, io, redactor);
 
   let result;
   try {
     result = await runChecks({
-      checks: selectChecks(checks, options.only),
+      checks: selected,
       options,
       client,
       redactor,
       state,
       ...(io.interrupt ? { interrupt: io.interrupt } : {}),
-      ...(progress ? { progress, onRow: (row) => progress(`${row.requirement} ${row.status}`) } : {}),
+      ...(progress ? { progress: (text: string) => progress.detail(text), watch: progress } : {}),
     });
   } finally {
+    progress?.stop();
     await client.close();
   }
-  if (progress) write('\r\x1b[2K');
 
   // Evidence was masked at capture; this second pass covers anything a check wrote into a message and
   // whatever the partner chose for values the target quotes (its token URL, its version string).
@@ -153,6 +159,24 @@ async function certifyMasked(
     files: written,
     exitCode: nothingWritten ? 2 : report.verdict === 'pass' ? 0 : 1,
   };
+}
+
+function progressFor(
+  selected: Check[],
+  options: RunOptions,
+  io: CertifyIo,
+  redactor: Redactor,
+): RunProgress | undefined {
+  if (options.quiet) return undefined;
+  if (io.isTTY) {
+    return terminalProgress({
+      checks: selected,
+      write: (text) => io.write(redactor.mask(text)),
+      ...(io.columns ? { columns: io.columns } : {}),
+    });
+  }
+  const { stderr } = io;
+  return stderr ? logProgress({ checks: selected, write: (text) => stderr(redactor.mask(text)) }) : undefined;
 }
 
 function settingsOf(o: RunOptions): Record<string, unknown> {

@@ -94,6 +94,8 @@ export const metadataChecks = defineChecks([
     requirement: 'META-02',
     title: 'fhirVersion is present and is 1.0.x or 3.0.x',
     requires: ['meta-01-metadata'],
+    // It chooses the FHIR version and the profile the report is about.
+    recordsTarget: true,
     async run(ctx) {
       const capability = ctx.state.capability!;
       const declared = capability.fhirVersion;

@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** The terminal's width when stdout is one. */
+  columns?: number;
 }
 
 export const processIo: CliIo = {
@@ -11,6 +13,9 @@ export const processIo: CliIo = {
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   isTTY: process.stdout.isTTY === true,
+  get columns() {
+    return process.stdout.columns;
+  },
 };
 
 /** Exit codes of the CLI contract. */

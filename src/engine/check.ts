@@ -20,7 +20,10 @@ export interface Outcome {
 }
 
 export interface Check {
-  /** Unique and stable across runs: report rows and `diff` match on it. */
+  /**
+   * Unique and stable across runs: report row ids start with it, and `diff` matches rows on those ids
+   * with the partner's host and port taken out.
+   */
   id: string;
   requirement: string;
   /** Defaults to the catalogue level of `requirement`. */
@@ -31,6 +34,12 @@ export interface Check {
    * check is `skip` and names it. Prerequisites are run even when `--only` leaves them out.
    */
   requires?: string[];
+  /**
+   * The check records what the report's target names (the FHIR version, the profile): a run that
+   * fetches what it reads (its prerequisites run) runs it too, whatever `--only` asked, so that a
+   * partial report still says which version and profile it was about.
+   */
+  recordsTarget?: boolean;
   run(ctx: RunContext): Promise<Outcome | Outcome[]>;
 }
 

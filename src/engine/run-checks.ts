@@ -29,10 +29,15 @@ export interface RunChecksInput {
   redactor: Redactor;
   state: RunState;
   progress?: (text: string) => void;
-  /** Called as each row is settled, for live output. */
-  onRow?: (row: CheckRow) => void;
+  /** Told as each check starts and as its rows are settled, for live output. */
+  watch?: RunWatcher;
   /** Aborted when the user stops the run (SIGINT, SIGTERM); its reason names the signal. */
   interrupt?: AbortSignal;
+}
+
+export interface RunWatcher {
+  checkStarted(check: Check): void;
+  checkFinished(check: Check, rows: readonly CheckRow[]): void;
 }
 
 export interface RunChecksResult {
@@ -69,6 +74,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
 
   try {
     for (const check of checks) {
+      input.watch?.checkStarted(check);
       const started = performance.now();
       const base = {
         requirement: check.requirement,
@@ -108,7 +114,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
         toRow(check, base, o, sink, durationMs, i, outcomes.length, redactor, ids),
       );
       rows.push(...made);
-      for (const row of made) input.onRow?.(row);
+      input.watch?.checkFinished(check, made);
       outcomeOf.set(check.id, summarise(made));
     }
   } finally {

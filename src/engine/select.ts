@@ -1,6 +1,7 @@
 /**
  * Which checks a run executes: those whose requirement matches an `--only` prefix, plus every
- * prerequisite they need (transitively), in the order the suites declare them.
+ * prerequisite they need (transitively), plus the checks that record the target once what they read
+ * is fetched, in the order the suites declare them.
  */
 import type { Check } from './check.js';
 
@@ -21,6 +22,10 @@ export function selectChecks(all: Check[], only: string[] | undefined): Check[] 
   };
   for (const check of all) {
     if (prefixes.some((p) => check.requirement.toUpperCase().startsWith(p))) add(check);
+  }
+  // After the prerequisites are known: the target is recorded from what they fetch anyway.
+  for (const check of all) {
+    if (check.recordsTarget && (check.requires ?? []).every((dep) => wanted.has(dep))) add(check);
   }
   return all.filter((c) => wanted.has(c.id));
 }

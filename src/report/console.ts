@@ -5,19 +5,11 @@
  */
 import Table from 'cli-table3';
 import { palette } from './ansi.js';
-import { credentialSentence } from './credential-destination.js';
 import type { Paint } from './ansi.js';
 import type { Report, Status } from './model.js';
 import { statuses } from './model.js';
-import {
-  formatMs,
-  groupByFamily,
-  isCertified,
-  oneLine,
-  problemRows,
-  verdictReason,
-  verdictWord,
-} from './rows.js';
+import { formatMs, groupByFamily, oneLine, problemRows } from './rows.js';
+import { verdictBanner } from './verdict.js';
 
 export interface ConsoleOptions {
   color: boolean;
@@ -116,8 +108,6 @@ export function renderConsoleSummary(report: Report, opts: ConsoleOptions): stri
     p.bold(`fhir-certify ${report.tool.version}`) +
       ` — ${clean(target.baseUrl, 120)} · FHIR ${clean(target.fhirVersion ?? 'unknown', 40)} · profile ${clean(target.profile ?? 'none', 80)}`,
   );
-  const credentials = credentialSentence(target);
-  if (credentials) out.push(clean(credentials, 200));
 
   const families = table(['Family', ...statuses, 'total'], {
     compact: true,
@@ -160,8 +150,10 @@ export function renderConsoleSummary(report: Report, opts: ConsoleOptions): stri
 
   if (report.latency.length > 0) out.push(p.bold('Latency'), latencyTable(report, width, p, paintStatus));
 
-  const word = verdictWord(report);
-  const verdict = isCertified(report) ? p.bold(p.green(word)) : p.bold(p.red(word));
-  out.push(`${verdict}: ${clean(verdictReason(report), 1000)}`);
+  // The verdict comes last, where a terminal leaves the reader's eye, each further line below it.
+  const banner = verdictBanner(report);
+  const tone = { certified: p.green, failed: p.red, passed: p.yellow }[banner.tone];
+  out.push(`${p.bold(tone(banner.headline))}: ${clean(banner.summary, 1000)}`);
+  for (const line of banner.lines) out.push(clean(line, 1000));
   return `${out.join('\n')}\n`;
 }

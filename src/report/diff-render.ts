@@ -21,7 +21,7 @@ function rowsTable(title: string, rows: RowChange[]): string {
   return `${title} (${rows.length})\n${t.toString()}`;
 }
 
-function latencyTable(rows: LatencyChange[], threshold: number): string {
+function latencyTable(rows: LatencyChange[], diff: ReportDiff): string {
   const t = plainTable(['Requirement', 'Interaction', 'p95 before', 'p95 now', 'Change', 'Budget p95']);
   for (const l of rows) {
     t.push([
@@ -33,15 +33,15 @@ function latencyTable(rows: LatencyChange[], threshold: number): string {
       formatMs(l.budgetP95),
     ]);
   }
-  return `Latency regressions: p95 more than ${Math.round(threshold * 100)}% slower (${rows.length})\n${t.toString()}`;
+  const rule = `p95 more than ${Math.round(diff.maxLatencyRegression * 100)}% and ${formatMs(diff.minLatencyRegressionMs)} slower`;
+  return `Latency regressions: ${rule} (${rows.length})\n${t.toString()}`;
 }
 
 export function renderDiffText(diff: ReportDiff, labels: { baseline: string; current: string }): string {
   const out: string[] = [`fhir-certify diff: ${labels.baseline} → ${labels.current}`];
   if (diff.newFailures.length > 0) out.push(rowsTable('New failures', diff.newFailures));
   if (diff.newErrors.length > 0) out.push(rowsTable('New errors', diff.newErrors));
-  if (diff.latencyRegressions.length > 0)
-    out.push(latencyTable(diff.latencyRegressions, diff.maxLatencyRegression));
+  if (diff.latencyRegressions.length > 0) out.push(latencyTable(diff.latencyRegressions, diff));
   if (diff.certifiabilityLost.length > 0) {
     out.push(`The current run is not certifiable, the baseline was: ${diff.certifiabilityLost.join('; ')}`);
   }

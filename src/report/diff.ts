@@ -8,7 +8,21 @@ import type { CheckRow, LatencyRow, Report, Status } from './model.js';
 export interface DiffOptions {
   /** Allowed p95 growth as a fraction: 0.2 lets 100 ms become 120 ms. */
   maxLatencyRegression: number;
+  /**
+   * Allowed p95 growth in milliseconds, needed as well as the fraction: loopback and LAN p95s of a
+   * millisecond or less move by half between two runs of an unchanged partner. Default 50.
+   */
+  minLatencyRegressionMs?: number;
+  /**
+   * Growth is not a regression while the current p95 is at most this fraction of its budget: a
+   * partner far inside its budget has not regressed in a way the app notices. 0 judges every
+   * growth. Default 0.5.
+   */
+  ignoreUnderBudget?: number;
 }
+
+export const DEFAULT_MIN_LATENCY_REGRESSION_MS = 50;
+export const DEFAULT_IGNORE_UNDER_BUDGET = 0.5;
 
 export interface RowChange {
   id: string;
@@ -35,6 +49,8 @@ export interface LatencyChange {
 export interface ReportDiff {
   regressed: boolean;
   maxLatencyRegression: number;
+  minLatencyRegressionMs: number;
+  ignoreUnderBudget: number;
   newFailures: RowChange[];
   newErrors: RowChange[];
   fixed: RowChange[];
@@ -67,12 +83,62 @@ function latencyKey(l: LatencyRow): string {
   return `${l.requirement}\u0000${l.interaction}`;
 }
 
+/**
+ * The ways a report writes the partner's endpoints into row ids: `host:port` as TLS rows name them
+ * (the port always given) and the URL's own `host` (the default port left out).
+ */
+function endpointSpellings(target: Report['target']): string[] {
+  const spellings = new Set<string>();
+  for (const raw of [target.baseUrl, target.tokenUrl]) {
+    if (!raw) continue;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      continue;
+    }
+    const port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');
+    if (port) spellings.add(`${url.hostname}:${port}`);
+    spellings.add(url.host);
+  }
+  // Longest first, so that `host:8443` is replaced whole before a bare `host` could match inside it.
+  return [...spellings].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A row's identity across runs: its id with the partner's host and port taken out, so the same
+ * partner on another port, or staging against production, matches row for row. The id in
+ * report.json stays as written (it is the contract); only matching uses this key.
+ */
+export function rowKeys(report: Report): Map<CheckRow, string> {
+  const spellings = endpointSpellings(report.target);
+  const seen = new Map<string, number>();
+  const keys = new Map<CheckRow, string>();
+  for (const row of report.checks) {
+    let key = row.id;
+    for (const s of spellings) key = key.split(s).join('{endpoint}');
+    // Two rows that differed only by their endpoint keep apart, in report order.
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    keys.set(row, n === 1 ? key : `${key}~${n}`);
+  }
+  return keys;
+}
+
+function byKey(report: Report): Map<string, CheckRow> {
+  return new Map([...rowKeys(report)].map(([row, key]) => [key, row]));
+}
+
 export function diffReports(baseline: Report, current: Report, opts: DiffOptions): ReportDiff {
-  const before = new Map(baseline.checks.map((r) => [r.id, r]));
-  const after = new Map(current.checks.map((r) => [r.id, r]));
+  const before = byKey(baseline);
+  const after = byKey(current);
+  const minMs = opts.minLatencyRegressionMs ?? DEFAULT_MIN_LATENCY_REGRESSION_MS;
+  const underBudget = opts.ignoreUnderBudget ?? DEFAULT_IGNORE_UNDER_BUDGET;
   const out: ReportDiff = {
     regressed: false,
     maxLatencyRegression: opts.maxLatencyRegression,
+    minLatencyRegressionMs: minMs,
+    ignoreUnderBudget: underBudget,
     newFailures: [],
     newErrors: [],
     fixed: [],
@@ -82,8 +148,8 @@ export function diffReports(baseline: Report, current: Report, opts: DiffOptions
     missing: [],
   };
 
-  for (const now of current.checks) {
-    const was = before.get(now.id);
+  for (const [key, now] of after) {
+    const was = before.get(key);
     const wasBad = was !== undefined && BAD.includes(was.status);
     const isBad = BAD.includes(now.status);
     if (isBad && wasBad) out.stillFailing.push(change(was, now));
@@ -91,8 +157,8 @@ export function diffReports(baseline: Report, current: Report, opts: DiffOptions
     else if (now.status === 'error') out.newErrors.push(change(was, now));
     else if (wasBad) out.fixed.push(change(was, now));
   }
-  for (const was of baseline.checks) {
-    if (!after.has(was.id)) out.missing.push(change(was, undefined));
+  for (const [key, was] of before) {
+    if (!after.has(key)) out.missing.push(change(was, undefined));
   }
 
   const baseLatency = new Map(baseline.latency.map((l) => [latencyKey(l), l]));
@@ -101,7 +167,8 @@ export function diffReports(baseline: Report, current: Report, opts: DiffOptions
     // A zero or missing baseline p95 has no ratio to exceed; its budget row still gates it.
     if (!was || !(was.p95 > 0) || !Number.isFinite(now.p95)) continue;
     const growth = (now.p95 - was.p95) / was.p95;
-    if (growth > opts.maxLatencyRegression) {
+    const farInsideBudget = now.budgetP95 > 0 && now.p95 <= now.budgetP95 * underBudget;
+    if (growth > opts.maxLatencyRegression && now.p95 - was.p95 > minMs && !farInsideBudget) {
       out.latencyRegressions.push({
         requirement: now.requirement,
         interaction: now.interaction,
@@ -144,4 +211,10 @@ export function parseFraction(text: string): number | null {
   const n = Number(m[1]);
   if (m[2] === '%') return n / 100;
   return n <= 1 ? n : null;
+}
+
+/** Reads `50`, `50ms` or `50 ms` as milliseconds; anything else is a usage error with a hint. */
+export function parseMilliseconds(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:ms)?\s*$/i.exec(text);
+  return m ? Number(m[1]) : null;
 }

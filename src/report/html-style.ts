@@ -11,8 +11,9 @@ h3 { font-size: 1.1rem; margin: 24px 0 8px; }
 a { color: #0b4f8a; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.85rem; }
 .verdict { border: 2px solid; border-left-width: 12px; border-radius: 6px; padding: 12px 16px; margin: 0 0 16px; }
-.verdict.certified { border-color: #137333; background: #e6f4ea; }
-.verdict.not-certified { border-color: #b3261e; background: #fce8e6; }
+.verdict.tone-certified { border-color: #137333; background: #e6f4ea; }
+.verdict.tone-failed { border-color: #b3261e; background: #fce8e6; }
+.verdict.tone-passed { border-color: #b06d00; background: #fff4d6; }
 .verdict .word { font-size: 1.5rem; font-weight: 700; letter-spacing: 0.02em; margin: 0; }
 .verdict p { margin: 4px 0; }
 .verdict ul { margin: 4px 0 0 20px; padding: 0; }
@@ -25,7 +26,11 @@ th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vert
 thead th { background: var(--soft); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.zero { color: #6b7380; }
-td.msg { overflow-wrap: anywhere; }
+td.msg, td.wrap { overflow-wrap: anywhere; }
+table.figures th, table.figures td { padding: 4px 6px; font-size: 0.9rem; }
+table.figures td.wrap { min-width: 14em; }
+nav.contents ul { list-style: none; margin: 0 0 8px; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 20px; }
+nav.contents a { font-weight: 600; }
 .req { font-weight: 700; white-space: nowrap; }
 .title { display: block; color: var(--muted); font-size: 0.9rem; font-weight: 400; }
 .badge { display: inline-block; white-space: nowrap; font-weight: 700; font-size: 0.8rem; padding: 1px 8px; border-radius: 10px; border: 1px solid; }
@@ -49,7 +54,7 @@ pre { background: #ffffff; border: 1px solid var(--line); border-radius: 4px; pa
 figure.chart { margin: 8px 0 24px; }
 figure.chart svg { max-width: 980px; display: block; }
 figure.chart figcaption { color: var(--muted); font-size: 0.85rem; }
-svg .label, svg .tick { font: 12px system-ui, sans-serif; fill: #1b1f24; }
+svg .label, svg .tick, svg .value { font: 12px system-ui, sans-serif; fill: #1b1f24; }
 svg .grid { stroke: #dde1e6; stroke-width: 1; }
 svg .p99 { fill: #c5d3e8; }
 svg .within .p95 { fill: #2f5d9e; }

@@ -10,23 +10,12 @@ import { createHash } from 'node:crypto';
 import { markup, trusted } from './html-template.js';
 import type { Markup } from './html-template.js';
 import { css, script } from './html-style.js';
-import { credentialSentence } from './credential-destination.js';
 import { layoutJson } from './json-layout.js';
 import { latencyChart } from './latency-chart.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
 import { statuses } from './model.js';
-import {
-  familyNames,
-  formatDuration,
-  formatMs,
-  groupByFamily,
-  isCertified,
-  maskTenant,
-  notCertifiableText,
-  problemRows,
-  verdictReason,
-  verdictWord,
-} from './rows.js';
+import { familyNames, formatDuration, formatMs, groupByFamily, maskTenant, problemRows } from './rows.js';
+import { verdictBanner } from './verdict.js';
 
 const SYMBOL: Record<Status, string> = {
   pass: '✓',
@@ -110,17 +99,35 @@ ${row.evidence.map(exchange)}
 </details>`;
 }
 
+const TONE_SYMBOL = { certified: '✓ ', failed: '✗ ', passed: '⚠ ' } as const;
+
+/** The banner: the headline, what it rests on, then one paragraph per further line of the verdict. */
 function verdictSection(report: Report): Markup {
-  const certified = isCertified(report);
-  const reasons =
-    report.notCertifiableReasons.length > 0 ? report.notCertifiableReasons : [notCertifiableText(report)];
-  return markup`<section class="verdict ${certified ? 'certified' : 'not-certified'}" aria-labelledby="verdict-word">
-<p class="word" id="verdict-word"><span aria-hidden="true">${certified ? '✓ ' : '✗ '}</span>${verdictWord(report)}</p>
-<p>${verdictReason(report)}.</p>
-<p><strong>Checks verdict:</strong> ${report.verdict === 'pass' ? 'pass' : 'fail'} · <strong>Certifiable:</strong> ${report.certifiable ? 'yes' : 'no'}</p>
-${credentialSentence(report.target) ? markup`<p><strong>Credentials:</strong> ${credentialSentence(report.target)}.</p>` : ''}
-${report.certifiable ? '' : markup`<p>This run cannot certify the partner, because:</p><ul>${reasons.map((r) => markup`<li>${r}</li>`)}</ul>`}
+  const banner = verdictBanner(report);
+  return markup`<section class="verdict tone-${banner.tone}" aria-labelledby="verdict-word">
+<p class="word" id="verdict-word"><span aria-hidden="true">${TONE_SYMBOL[banner.tone]}</span>${banner.headline}</p>
+<p>${banner.summary}.</p>
+${banner.lines.map((line) => markup`<p>${line}.</p>`)}
 </section>`;
+}
+
+/**
+ * Links to every section, right under the verdict: the page is long (every check with its
+ * evidence), and a reviewer goes straight to what they came for.
+ */
+function contentsNav(report: Report): Markup {
+  const attention = problemRows(report, ['fail', 'error', 'warn', 'manual']).length;
+  const manual = report.checks.filter((r) => r.status === 'manual').length;
+  const links: Array<[string, string]> = [
+    ['#target', 'Target'],
+    ['#summary', 'Summary by family'],
+    ['#attention', `Needs attention (${attention})`],
+  ];
+  if (report.latency.length > 0) links.push(['#latency', `Latency (${report.latency.length} interactions)`]);
+  links.push(['#checks', `All checks (${report.checks.length})`]);
+  if (manual > 0) links.push(['#manual', `Manual attestations (${manual})`]);
+  links.push(['#integrity', 'Integrity']);
+  return markup`<nav class="contents" aria-label="Sections of this report"><ul>${links.map(([href, text]) => markup`<li><a href="${href}">${text}</a></li>`)}</ul></nav>`;
 }
 
 function targetSection(report: Report): Markup {
@@ -130,7 +137,7 @@ function targetSection(report: Report): Markup {
     t.settings && Object.keys(t.settings).length > 0
       ? markup`<details><summary>Run settings</summary><pre>${JSON.stringify(t.settings, null, 2)}</pre></details>`
       : '';
-  return markup`<section aria-labelledby="target-h">
+  return markup`<section id="target" aria-labelledby="target-h">
 <h2 id="target-h">Target</h2>
 <dl class="target">
 <dt>FHIR base URL</dt><dd><code>${t.baseUrl}</code></dd>
@@ -153,7 +160,7 @@ function summarySection(report: Report): Markup {
     (g) =>
       markup`<tr><th scope="row"><a href="#fam-${g.family}">${g.family}</a> <span class="title">${familyNames[g.family] ?? ''}</span></th>${statuses.map((s) => cell(g.counts[s]))}<td class="num">${g.rows.length}</td></tr>`,
   );
-  return markup`<section aria-labelledby="summary-h">
+  return markup`<section id="summary" aria-labelledby="summary-h">
 <h2 id="summary-h">Summary by requirement family</h2>
 <table>
 <caption>Number of checks in each status, by requirement family</caption>
@@ -167,18 +174,19 @@ ${rows}
 }
 
 function problemsSection(report: Report, anchors: Map<CheckRow, string>): Markup {
-  const problems = problemRows(report);
+  // A manual row is not a failure, but nobody has confirmed it yet: a reviewer must act on it.
+  const problems = problemRows(report, ['fail', 'error', 'warn', 'manual']);
   if (problems.length === 0) {
-    return markup`<section aria-labelledby="problems-h"><h2 id="problems-h">Needs attention</h2><p>No check failed, errored or warned.</p></section>`;
+    return markup`<section id="attention" aria-labelledby="problems-h"><h2 id="problems-h">Needs attention</h2><p>No check failed, errored, warned or awaits a reviewer's attestation.</p></section>`;
   }
   const rows = problems.map(
     (r) =>
       markup`<tr class="row-${r.status}"><th scope="row"><a class="req" href="#${anchors.get(r) ?? ''}">${r.requirement}</a><span class="title">${r.title}</span></th><td>${r.level}</td><td>${badge(r.status)}</td><td>${r.subject ?? ''}</td><td class="msg">${r.message}</td></tr>`,
   );
-  return markup`<section aria-labelledby="problems-h">
+  return markup`<section id="attention" aria-labelledby="problems-h">
 <h2 id="problems-h">Needs attention</h2>
 <table>
-<caption>${problems.length} failed, errored or warned checks, failures first</caption>
+<caption>${problems.length} failed, errored, warned or manual checks, failures first</caption>
 <thead><tr><th scope="col">Requirement</th><th scope="col">Level</th><th scope="col">Status</th><th scope="col">Subject</th><th scope="col">Message</th></tr></thead>
 <tbody>
 ${rows}
@@ -211,7 +219,7 @@ ${g.rows.map((r) => checkRow(r, anchors.get(r) ?? ''))}
 </table>
 </section>`;
   });
-  return markup`<section aria-labelledby="checks-h">
+  return markup`<section id="checks" aria-labelledby="checks-h">
 <h2 id="checks-h">All checks</h2>
 <p class="tools" id="evidence-tools"></p>
 ${families}
@@ -230,13 +238,13 @@ function latencySection(report: Report): Markup | '' {
       l.budgetP95 > 0 && l.p95 > l.budgetP95
         ? markup`<strong>${formatMs(l.p95)} (over)</strong>`
         : formatMs(l.p95);
-    return markup`<tr class="row-${l.status}"><th scope="row">${l.requirement}</th><td>${l.interaction}</td><td class="num">${l.samples}</td><td class="num">${formatMs(l.p50)}</td><td class="num">${formatMs(l.p90)}</td><td class="num">${p95}</td><td class="num">${formatMs(l.p99)}</td><td class="num">${formatMs(l.max)}</td><td class="num">${optionalMs(l.ttfbP50)}</td><td class="num">${typeof l.errors === 'number' ? String(l.errors) : '—'}</td><td class="num">${formatMs(l.budgetP95)}</td><td>${badge(l.status)}</td></tr>`;
+    return markup`<tr class="row-${l.status}"><th scope="row">${l.requirement}</th><td class="wrap">${l.interaction}</td><td class="num">${l.samples}</td><td class="num">${formatMs(l.p50)}</td><td class="num">${p95}</td><td class="num">${formatMs(l.p99)}</td><td class="num">${formatMs(l.max)}</td><td class="num">${optionalMs(l.ttfbP50)}</td><td class="num">${typeof l.errors === 'number' ? String(l.errors) : '—'}</td><td class="num">${formatMs(l.budgetP95)}</td><td>${badge(l.status)}</td></tr>`;
   });
-  return markup`<section aria-labelledby="latency-h">
+  return markup`<section id="latency" aria-labelledby="latency-h">
 <h2 id="latency-h">Latency</h2>
-<table>
+<table class="figures">
 <caption>Response time percentiles per interaction, in milliseconds, against the p95 budget</caption>
-<thead><tr><th scope="col">Requirement</th><th scope="col">Interaction</th><th scope="col" class="num">Samples</th><th scope="col" class="num">p50</th><th scope="col" class="num">p90</th><th scope="col" class="num">p95</th><th scope="col" class="num">p99</th><th scope="col" class="num">Max</th><th scope="col" class="num"><abbr title="time to first byte (the response headers), median">TTFB p50</abbr></th><th scope="col" class="num">Errors</th><th scope="col" class="num">Budget p95</th><th scope="col">Status</th></tr></thead>
+<thead><tr><th scope="col">Requirement</th><th scope="col">Interaction</th><th scope="col" class="num">Samples</th><th scope="col" class="num">p50</th><th scope="col" class="num">p95</th><th scope="col" class="num">p99</th><th scope="col" class="num">Max</th><th scope="col" class="num"><abbr title="time to first byte (the response headers), median">TTFB p50</abbr></th><th scope="col" class="num">Errors</th><th scope="col" class="num">Budget p95</th><th scope="col">Status</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -255,7 +263,7 @@ function manualSection(report: Report): Markup | '' {
 <div class="signoff"><span>Result (pass / fail)</span><span class="blank"></span><span>Reviewer</span><span class="blank"></span><span>Date</span><span class="blank"></span><span>Signature</span><span class="blank"></span></div>
 </li>`,
   );
-  return markup`<section aria-labelledby="manual-h">
+  return markup`<section id="manual" aria-labelledby="manual-h">
 <h2 id="manual-h">Manual attestations</h2>
 <p>These requirements are not tested automatically. A reviewer confirms each one against the partner's system and signs below.</p>
 <ol class="attest">
@@ -268,7 +276,7 @@ function footer(report: Report & { signature?: { alg: string; publicKeyFingerpri
   const signature = report.signature
     ? markup`<p>Signed (${report.signature.alg}) by the key with fingerprint <code class="digest">${report.signature.publicKeyFingerprint}</code>.</p>`
     : '';
-  return markup`<footer>
+  return markup`<footer id="integrity">
 <h2 id="integrity-h">Integrity</h2>
 <p>Digest of report.json: <code class="digest">${report.digest}</code>. Check it with <code>fhir-certify verify report.json</code>; this page is rendered from that file.</p>
 ${signature}
@@ -286,7 +294,7 @@ export function renderHtml(report: Report): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const title = `${verdictWord(report)}: ${report.target.baseUrl} (${report.target.profile ?? 'no profile'})`;
+  const title = `${verdictBanner(report).headline}: ${report.target.baseUrl} (${report.target.profile ?? 'no profile'})`;
   const page = markup`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -301,13 +309,14 @@ export function renderHtml(report: Report): string {
 <header>
 <h1>FHIR certification report</h1>
 ${verdictSection(report)}
+${contentsNav(report)}
 </header>
 <main>
 ${targetSection(report)}
 ${summarySection(report)}
 ${problemsSection(report, anchors)}
-${checksSection(report, anchors)}
 ${latencySection(report)}
+${checksSection(report, anchors)}
 ${manualSection(report)}
 </main>
 ${footer(report)}

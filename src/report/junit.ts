@@ -5,7 +5,8 @@
  * <skipped>, warn → passed with the warning in <system-out>.
  */
 import type { CheckRow, Evidence, Report } from './model.js';
-import { groupByFamily, oneLine, verdictReason, verdictWord } from './rows.js';
+import { groupByFamily, oneLine } from './rows.js';
+import { verdictBanner } from './verdict.js';
 import { xmlAttr, xmlText } from './xml.js';
 
 function seconds(ms: number): string {
@@ -112,7 +113,7 @@ function suiteProperties(report: Report): string {
     ['target.profile', report.target.profile ?? 'none'],
     ['verdict', report.verdict],
     ['certifiable', String(report.certifiable)],
-    ['result', `${verdictWord(report)}: ${verdictReason(report)}`],
+    ['result', resultText(report)],
     ['digest', report.digest],
   ];
   return (
@@ -120,4 +121,9 @@ function suiteProperties(report: Report): string {
     props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n') +
     '\n    </properties>\n'
   );
+}
+
+function resultText(report: Report): string {
+  const banner = verdictBanner(report);
+  return [`${banner.headline}: ${banner.summary}`, ...banner.lines].join('; ');
 }

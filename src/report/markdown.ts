@@ -3,18 +3,10 @@
  * so it cannot break the tables or turn into links, images or HTML where the Markdown is rendered.
  */
 import { appendFile } from 'node:fs/promises';
-import { credentialSentence } from './credential-destination.js';
 import type { Report } from './model.js';
 import { statuses } from './model.js';
-import {
-  checksReason,
-  formatMs,
-  isCertified,
-  notCertifiableText,
-  oneLine,
-  problemRows,
-  verdictWord,
-} from './rows.js';
+import { formatMs, oneLine, problemRows } from './rows.js';
+import { verdictBanner } from './verdict.js';
 
 /** Rows listed at most; a summary is for reading at a glance, report.html holds everything. */
 const MAX_ROWS = 50;
@@ -35,17 +27,19 @@ function table(head: string[], rows: string[][], align: Array<'l' | 'r'> = []): 
 
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
-  const certified = isCertified(report);
+  const banner = verdictBanner(report);
   const t = report.target;
-  out.push(`## ${certified ? '✅' : '❌'} fhir-certify: ${verdictWord(report)}`);
+  const icon = { certified: '✅', failed: '❌', passed: '⚠️' }[banner.tone];
+  out.push(`## ${icon} fhir-certify: ${banner.headline}`);
   out.push(
     `${escapeMarkdown(t.baseUrl)} · FHIR ${escapeMarkdown(t.fhirVersion ?? 'unknown')} · profile ${escapeMarkdown(t.profile ?? 'none')} · ${escapeMarkdown(report.startedAt)}`,
   );
-  const credentials = credentialSentence(t);
-  if (credentials) out.push(`**Credentials:** ${escapeMarkdown(credentials)}.`);
-  out.push(`**Checks:** ${escapeMarkdown(checksReason(report))}.`);
+  // One sentence a line; a Markdown line break is a backslash at the end of the line.
   out.push(
-    `**Certifiable:** ${report.certifiable ? 'yes' : `no (${escapeMarkdown(notCertifiableText(report), 1000)})`}`,
+    [
+      `**${banner.headline}:** ${escapeMarkdown(banner.summary, 1000)}.`,
+      ...banner.lines.map((l) => `${escapeMarkdown(l, 1000)}.`),
+    ].join('\\\n'),
   );
   out.push(
     table(

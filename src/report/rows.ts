@@ -51,15 +51,6 @@ export function problemRows(
     .sort((a, b) => rank(a.status) - rank(b.status));
 }
 
-/** The one verdict a person reads: certified only when the checks passed and the run can certify. */
-export function isCertified(report: Report): boolean {
-  return report.verdict === 'pass' && report.certifiable;
-}
-
-export function verdictWord(report: Report): 'CERTIFIED' | 'NOT CERTIFIED' {
-  return isCertified(report) ? 'CERTIFIED' : 'NOT CERTIFIED';
-}
-
 /** What the checks alone say: how many required rows failed, or that all passed. */
 export function checksReason(report: Report): string {
   if (report.verdict === 'pass') return 'all required checks passed';
@@ -69,12 +60,6 @@ export function checksReason(report: Report): string {
   return failedRequired > 0
     ? `${failedRequired} required check${failedRequired === 1 ? '' : 's'} failed or errored`
     : 'required checks failed';
-}
-
-/** Why the verdict is what it is, in one sentence, without the verdict word itself. */
-export function verdictReason(report: Report): string {
-  const reason = checksReason(report);
-  return report.certifiable ? reason : `${reason}; not certifiable: ${notCertifiableText(report)}`;
 }
 
 export function notCertifiableText(report: Report): string {

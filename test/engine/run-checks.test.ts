@@ -91,4 +91,15 @@ describe('selecting checks with --only', () => {
   it('refuses a prerequisite that does not exist', () => {
     expect(() => selectChecks([ok('x', 'META-01', ['nope'])], undefined)).toThrow(/unknown check nope/);
   });
+  it('adds a check that records the target once what it reads is fetched', () => {
+    const withTarget = [
+      ...all.slice(0, 1),
+      { ...ok('m2', 'META-02', ['m1']), recordsTarget: true },
+      ...all.slice(1),
+    ];
+    expect(selectChecks(withTarget, ['AUTH']).map((c) => c.id)).toEqual(['m1', 'm2', 'm4', 'a1']);
+    // Nothing fetches the capability statement for ROUTE alone here: no metadata, nothing to record.
+    const noMeta = [{ ...ok('m2', 'META-02', ['m1']), recordsTarget: true }, ok('x', 'ROUTE-05')];
+    expect(selectChecks([ok('m1', 'META-01'), ...noMeta], ['ROUTE']).map((c) => c.id)).toEqual(['x']);
+  });
 });

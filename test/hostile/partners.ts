@@ -108,6 +108,8 @@ export async function certifyMeta(baseUrl: string, extra: string[] = []): Promis
         TENANT,
         '--only',
         'META',
+        // No progress lines: stderr must stay empty whatever the partner did.
+        '--quiet',
         ...extra,
       ],
       { FHIR_CERTIFY_CLIENT_SECRET: SECRET },

@@ -3,6 +3,8 @@
  * parser is tested directly (requestToken + parseTokenResponse over a real socket), and end to end
  * through `run --only AUTH` / `--only SEC` against a partner whose token answer is the hostile part.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { requestToken } from '../../src/auth/token-client.js';
@@ -120,6 +122,8 @@ async function certifyAuth(extra: string[] = [], only = 'AUTH') {
       TENANT_A,
       '--only',
       only,
+      // No progress lines: stderr must stay empty whatever the partner did.
+      '--quiet',
       ...extra,
     ],
     { FHIR_CERTIFY_CLIENT_SECRET: SECRET },
@@ -260,11 +264,12 @@ describe('where the client secret goes is visible', () => {
     port = new URL(partner.baseUrl).port;
     const run = await certifyAuth([], 'META');
     expect(run.report!.target.credentialsSentTo).toEqual({ host: `localhost:${port}`, crossOrigin: true });
-    const sentence = `client secret sent to localhost:${port}, another origin than the FHIR base`;
+    const sentence = `client secret sent to localhost:${port}, another origin than the FHIR base (the token URL the capability statement names)`;
     expect(run.stdout).toContain(sentence);
-    const html = run.everything();
-    expect(html).toContain(`<strong>Credentials:</strong> ${sentence}`);
-    expect(html).toContain(`**Credentials:** ${sentence}`);
+    const file = (name: string) => readFileSync(join(run.reportDir!, name), 'utf8');
+    // Under the verdict of the HTML banner and of summary.md, a line of its own.
+    expect(file('report.html')).toContain(`<p>${sentence}.</p>`);
+    expect(file('summary.md')).toContain(`${sentence}.`);
   });
 
   it('a token URL on the FHIR base origin is said to be so', async () => {

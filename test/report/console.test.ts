@@ -75,19 +75,40 @@ describe('renderConsoleSummary', () => {
     );
   });
 
-  it('ends with CERTIFIED for a certifiable pass', () => {
+  it('ends with CERTIFIED for a certifiable pass, then names the rows a reviewer must attest', () => {
     const text = renderConsoleSummary(passingReport(), { color: false });
-    expect(text.trimEnd().split('\n').at(-1)).toBe('CERTIFIED: all required checks passed');
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual([
+      'CERTIFIED: all required checks passed',
+      "2 checks need a reviewer's attestation: AUTH-09, AUTH-10",
+    ]);
+    const none = passingReport();
+    none.checks = none.checks.filter((r) => r.status !== 'manual');
+    const plain = renderConsoleSummary(refinish(none), { color: false });
+    expect(plain.trimEnd().split('\n').at(-1)).toBe('CERTIFIED: all required checks passed');
   });
 
-  it('says NOT CERTIFIED with the reasons when the checks pass but the run cannot certify', () => {
+  it('says PASSED, NOT CERTIFIABLE with the reasons when the checks pass but the run cannot certify', () => {
     const report = passingReport();
     report.certifiable = false;
     report.notCertifiableReasons = ['--allow-insecure-http was set'];
     const text = renderConsoleSummary(refinish(report), { color: false });
-    expect(text.trimEnd().split('\n').at(-1)).toBe(
-      'NOT CERTIFIED: all required checks passed; not certifiable: --allow-insecure-http was set',
-    );
+    expect(text.trimEnd().split('\n').slice(-3)).toEqual([
+      'PASSED, NOT CERTIFIABLE: --allow-insecure-http was set',
+      'all required checks passed, but a run like this one cannot certify the partner',
+      "2 checks need a reviewer's attestation: AUTH-09, AUTH-10",
+    ]);
+    expect(text).not.toContain('NOT CERTIFIED');
+    const coloured = renderConsoleSummary(refinish(report), { color: true });
+    expect(coloured).toContain('\u001b[1m\u001b[33mPASSED, NOT CERTIFIABLE');
+  });
+
+  it('says NOT CERTIFIED when a required check failed, and why the run could not certify anyway', () => {
+    const text = renderConsoleSummary(failingReport(), { color: false });
+    expect(text.trimEnd().split('\n').slice(-3)).toEqual([
+      'NOT CERTIFIED: 7 required checks failed or errored',
+      'this run could not certify in any case: --allow-insecure-http was set; only a subset was run (--only META,AUTH)',
+      "2 checks need a reviewer's attestation: AUTH-09, AUTH-10",
+    ]);
   });
 
   it('keeps every line within the given width', () => {

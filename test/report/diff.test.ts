@@ -62,7 +62,8 @@ describe('diffReports', () => {
   });
 
   it('finds a p95 regression beyond the threshold, matched by requirement and interaction', () => {
-    const d = diffReports(passingReport(), slowerP95Report(), { maxLatencyRegression: 0.2 });
+    const judgeAll = { maxLatencyRegression: 0.2, ignoreUnderBudget: 0 };
+    const d = diffReports(passingReport(), slowerP95Report(), judgeAll);
     expect(d.latencyRegressions).toEqual([
       {
         requirement: 'LAT-04',
@@ -74,9 +75,82 @@ describe('diffReports', () => {
       },
     ]);
     expect(d.regressed).toBe(true);
-    expect(diffReports(passingReport(), slowerP95Report(), { maxLatencyRegression: 0.5 }).regressed).toBe(
-      false,
+    expect(
+      diffReports(passingReport(), slowerP95Report(), { ...judgeAll, maxLatencyRegression: 0.5 }).regressed,
+    ).toBe(false);
+    // 60 ms of growth: not beyond an absolute threshold of 100 ms.
+    expect(
+      diffReports(passingReport(), slowerP95Report(), { ...judgeAll, minLatencyRegressionMs: 100 }).regressed,
+    ).toBe(false);
+  });
+
+  it('ignores growth far inside the budget unless asked: 180 ms of a 600 ms budget', () => {
+    const d = diffReports(passingReport(), slowerP95Report(), { maxLatencyRegression: 0.2 });
+    expect(d.ignoreUnderBudget).toBe(0.5);
+    expect(d.latencyRegressions).toEqual([]);
+    expect(d.regressed).toBe(false);
+    // Past half the budget the same growth counts.
+    const nearer = slowerP95Report();
+    nearer.latency.find((l) => l.interaction === 'search Patient?family')!.budgetP95 = 300;
+    const base = passingReport();
+    base.latency.find((l) => l.interaction === 'search Patient?family')!.budgetP95 = 300;
+    expect(diffReports(refinish(base), refinish(nearer), { maxLatencyRegression: 0.2 }).regressed).toBe(true);
+  });
+
+  it('does not call loopback noise a regression: p95 0.3 ms → 0.5 ms (+67%)', () => {
+    const base = passingReport();
+    const now = passingReport();
+    for (const [report, p95] of [
+      [base, 0.3],
+      [now, 0.5],
+    ] as const) {
+      for (const l of report.latency) Object.assign(l, { p50: p95 / 2, p90: p95, p95, p99: p95, max: p95 });
+    }
+    const judgeAll = { maxLatencyRegression: 0.2, ignoreUnderBudget: 0 };
+    const d = diffReports(refinish(base), refinish(now), judgeAll);
+    expect(d.minLatencyRegressionMs).toBe(50);
+    expect(d.latencyRegressions).toEqual([]);
+    expect(d.regressed).toBe(false);
+    // Asked to judge every millisecond, the growth shows.
+    expect(
+      diffReports(refinish(base), refinish(now), { ...judgeAll, minLatencyRegressionMs: 0 }).regressed,
+    ).toBe(true);
+  });
+
+  it("matches rows whose ids name the partner's host and port across ports and hosts", () => {
+    const withTls = (baseUrl: string): Report => {
+      const r = passingReport();
+      const { host, port } = new URL(baseUrl);
+      const hostPort = port ? host : `${host}:443`;
+      r.target.baseUrl = baseUrl;
+      r.target.tokenUrl = `${new URL(baseUrl).origin}/oauth/token`;
+      r.checks.push({
+        ...r.checks[0]!,
+        id: `sec-02-tls#${hostPort} (FHIR base URL, token URL)`,
+        requirement: 'SEC-02',
+        subject: `${hostPort} (FHIR base URL, token URL)`,
+      });
+      return refinish(r);
+    };
+    const d = diffReports(withTls('https://127.0.0.1:43839/fhir'), withTls('https://127.0.0.1:39893/fhir'), {
+      maxLatencyRegression: 0.2,
+    });
+    expect(d.missing).toEqual([]);
+    const staging = diffReports(
+      withTls('https://127.0.0.1:43839/fhir'),
+      withTls('https://ehr.example.com/fhir'),
+      {
+        maxLatencyRegression: 0.2,
+      },
     );
+    expect(staging.missing).toEqual([]);
+    // A row that really went away is still reported.
+    const gone = withTls('https://127.0.0.1:39893/fhir');
+    gone.checks = gone.checks.filter((r) => !r.id.startsWith('sec-02-tls#'));
+    const lost = diffReports(withTls('https://127.0.0.1:43839/fhir'), refinish(gone), {
+      maxLatencyRegression: 0.2,
+    });
+    expect(lost.missing.map((m) => m.id)).toEqual(['sec-02-tls#127.0.0.1:43839 (FHIR base URL, token URL)']);
   });
 
   it('flags a run that lost certifiability', () => {
@@ -118,10 +192,15 @@ describe('fhir-certify diff', () => {
 
   it('exits 1 for a slower p95, and 0 when the threshold allows it', async () => {
     const slow = file('slow.json', slowerP95Report());
-    const r = await runDiff([pass, slow]);
+    const judgeAll = ['--ignore-under-budget', '0'];
+    const r = await runDiff([pass, slow, ...judgeAll]);
     expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('Latency regressions: p95 more than 20% and 50 ms slower (1)');
     expect(r.stdout).toMatch(/│ LAT-04 +│ search Patient\?family │ 120 ms +│ 180 ms +│ \+50% +│ 600 ms +│/);
-    expect((await runDiff([pass, slow, '--max-latency-regression', '60%'])).exitCode).toBe(0);
+    expect((await runDiff([pass, slow, ...judgeAll, '--max-latency-regression', '60%'])).exitCode).toBe(0);
+    expect((await runDiff([pass, slow, ...judgeAll, '--min-latency-regression', '60ms'])).exitCode).toBe(0);
+    // By default a p95 at 30% of its budget is no regression.
+    expect((await runDiff([pass, slow])).exitCode).toBe(0);
   });
 
   it('prints JSON with --json', async () => {
@@ -170,5 +249,11 @@ describe('fhir-certify diff', () => {
     const bad = await runDiff([pass, pass, '--max-latency-regression', 'fast']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('write it as 20% or 0.2');
+    const badMs = await runDiff([pass, pass, '--min-latency-regression', 'soon']);
+    expect(badMs.exitCode).toBe(2);
+    expect(badMs.stderr).toContain('write it in milliseconds, e.g. 50 or 50ms');
+    const badShare = await runDiff([pass, pass, '--ignore-under-budget', 'most']);
+    expect(badShare.exitCode).toBe(2);
+    expect(badShare.stderr).toContain('write it as 50% or 0.5');
   });
 });

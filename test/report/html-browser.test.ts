@@ -10,10 +10,41 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
-import { failingReport, passingReport } from '../fixtures/reports/build.js';
+import type { LatencyRow, Report } from '../../src/report/model.js';
+import { failingReport, passingReport, refinish } from '../fixtures/reports/build.js';
 import { chromiumPath, describeWithTool } from './tools.js';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
+
+/** The interactions a real run reports: long query strings, and loopback latencies under a millisecond. */
+function realisticLatencyReport(): Report {
+  const report = failingReport();
+  const interactions = [
+    'GET metadata',
+    'POST token (client_credentials)',
+    'GET Patient/{probe.id}',
+    'POST Patient/_search family={probe.familyPrefix}',
+    'GET Observation?patient={probe.id}&category=vital-signs&_sort=-date',
+    'GET Encounter?patient={probe.id}&_sort=-date&_count=1',
+    'GET MedicationRequest?patient={probe.id}&_count=10',
+    'search with 4 simultaneous users',
+  ];
+  report.latency = interactions.map((interaction, i): LatencyRow => ({
+    requirement: i === 7 ? 'LAT-06' : `LAT-0${Math.min(i + 1, 4)}`,
+    interaction,
+    samples: 130,
+    p50: 0.3 + i / 10,
+    p90: 0.6 + i,
+    p95: 0.7 + i * 3,
+    p99: 1.2 + i * 4,
+    max: 1480 + i,
+    budgetP95: 1000,
+    status: 'pass',
+    ttfbP50: 0.25,
+    errors: 0,
+  }));
+  return refinish(report);
+}
 
 describeWithTool(
   chromiumPath,
@@ -118,6 +149,55 @@ describeWithTool(
       await page.reload();
       await page.emulateMedia({ media: 'print' });
       expect(await page.locator('#fam-ROUTE pre', { hasText: "alert('body')" }).isVisible()).toBe(true);
+      await page.close();
+    });
+
+    it('fits a 1280 px window: no horizontal scroll, every table inside the page column', async () => {
+      for (const [name, report] of [
+        ['fail', failingReport()],
+        ['pass', passingReport()],
+        ['latency', realisticLatencyReport()],
+      ] as const) {
+        const { page } = await open(`fit-${name}.html`, renderHtml(report));
+        // Runs in the page; the project's TypeScript has no DOM library, hence the string.
+        const fit = (await page.evaluate(`(() => {
+          const d = document.documentElement;
+          const column = document.querySelector('main').getBoundingClientRect();
+          const padding = parseFloat(getComputedStyle(document.querySelector('main')).paddingRight);
+          const tooWide = [...document.querySelectorAll('table')]
+            .filter((t) => t.getBoundingClientRect().right > column.right - padding + 0.5)
+            .map((t) => (t.caption ? t.caption.textContent : 'a table') + ': ' + Math.round(t.getBoundingClientRect().right));
+          return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, tooWide };
+        })()`)) as { scrollWidth: number; clientWidth: number; tooWide: string[] };
+        expect(fit.tooWide, name).toEqual([]);
+        expect(fit.scrollWidth, name).toBeLessThanOrEqual(fit.clientWidth);
+        expect(fit.clientWidth).toBeGreaterThan(1200);
+        await page.close();
+      }
+    });
+
+    it('reaches the latency section from the links under the verdict', async () => {
+      const { page } = await open('nav.html', renderHtml(realisticLatencyReport()));
+      const heading = page.locator('#latency-h');
+      const inView = async (): Promise<boolean> => {
+        const box = await heading.boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= 900;
+      };
+      expect(await inView()).toBe(false);
+      const link = page
+        .getByRole('navigation', { name: 'Sections of this report' })
+        .getByRole('link', { name: /^Latency/ });
+      expect(await link.count()).toBe(1);
+      await page
+        .getByRole('navigation', { name: 'Sections of this report' })
+        .getByRole('link', { name: /^Latency/ })
+        .click();
+      await expect.poll(inView).toBe(true);
+      // The chart draws the sub-millisecond p95s as bars a reader can see.
+      const bar = await page.locator('#latency svg g rect.p95').first().boundingBox();
+      expect(bar!.width).toBeGreaterThan(20);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'latency-from-summary.png') });
       await page.close();
     });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { escapeHtml } from '../../src/report/html-template.js';
-import { failingReport, passingReport } from '../fixtures/reports/build.js';
+import { failingReport, passingReport, refinish } from '../fixtures/reports/build.js';
 
 /** Text with tags removed and the entities this renderer writes decoded: what a reader sees. */
 function visibleText(page: string): string {
@@ -46,14 +46,41 @@ describe('renderHtml', () => {
 
   it('shows the verdict, the certifiable state with its reasons, and every failed requirement ID', () => {
     const text = visibleText(failing);
-    expect(text).toContain('NOT CERTIFIED');
-    expect(text).toContain('Certifiable: no');
-    expect(text).toContain('--allow-insecure-http was set');
+    expect(text).toContain('NOT CERTIFIED 7 required checks failed or errored.');
+    expect(text).toContain('this run could not certify in any case: --allow-insecure-http was set');
     expect(text).toContain('only a subset was run (--only META,AUTH)');
     const failed = failingReport().checks.filter((r) => r.status === 'fail' || r.status === 'error');
     expect(failed.length).toBeGreaterThan(5);
     for (const r of failed) expect(text).toContain(`${r.requirement} ${r.title}`);
     expect(visibleText(renderHtml(passingReport()))).toContain('CERTIFIED all required checks passed');
+  });
+
+  it('never sets "certifiable: yes" beside NOT CERTIFIED, and heads a partial pass PASSED, NOT CERTIFIABLE', () => {
+    const failed = passingReport();
+    failed.checks.find((r) => r.requirement === 'ROUTE-02')!.status = 'fail';
+    const text = visibleText(renderHtml(refinish(failed)));
+    expect(text).toContain('NOT CERTIFIED 1 required check failed or errored.');
+    expect(text).not.toMatch(/Certifiable: yes/i);
+    const partial = passingReport();
+    partial.certifiable = false;
+    partial.notCertifiableReasons = ['only part of the requirements was run (--only AUTH)'];
+    const page = renderHtml(refinish(partial));
+    expect(page).toContain('class="verdict tone-passed"');
+    expect(visibleText(page)).toContain(
+      'PASSED, NOT CERTIFIABLE only part of the requirements was run (--only AUTH). all required checks passed, but a run like this one cannot certify the partner.',
+    );
+  });
+
+  it('names the rows awaiting a reviewer in the banner and in Needs attention', () => {
+    const page = renderHtml(passingReport());
+    const banner = visibleText(
+      page.slice(page.indexOf('<section class="verdict'), page.indexOf('</header>')),
+    );
+    expect(banner).toContain("2 checks need a reviewer's attestation: AUTH-09, AUTH-10.");
+    const attention = page.slice(page.indexOf('id="problems-h"'), page.indexOf('id="checks-h"'));
+    expect(attention).not.toContain('No check failed');
+    expect(visibleText(attention)).toMatch(/AUTH-09 .* MANUAL/);
+    expect(visibleText(attention)).toMatch(/AUTH-10 .* MANUAL/);
   });
 
   it('is self-contained: no external URL is loaded, only inline style and one hashed inline script', () => {
@@ -67,10 +94,18 @@ describe('renderHtml', () => {
 
   it('is accessible: language, landmarks, captions, header scopes, status in words not just colour', () => {
     expect(failing).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
-    for (const tag of ['<header>', '<main>', '<footer>', '<caption>', '<th scope="col"', '<th scope="row"']) {
+    for (const tag of [
+      '<header>',
+      '<main>',
+      '<footer id="integrity">',
+      '<nav ',
+      '<caption>',
+      '<th scope="col"',
+      '<th scope="row"',
+    ]) {
       expect(failing).toContain(tag);
     }
-    const tables = failing.match(/<table>/g)!.length;
+    const tables = failing.match(/<table[ >]/g)!.length;
     expect(failing.match(/<caption>/g)).toHaveLength(tables);
     expect(failing).toContain('<span aria-hidden="true">✗ </span>FAIL</span>');
     expect(failing).toContain('role="img" aria-labelledby="lat-chart-title lat-chart-desc"');
@@ -104,6 +139,34 @@ describe('renderHtml', () => {
     expect(failing.match(/<g class="over">/g)).toHaveLength(1);
     expect(failing.match(/<line class="budget"/g)).toHaveLength(5);
     expect(text).toContain(failingReport().digest);
+  });
+
+  it('draws a sub-millisecond p95 as a bar a reader can see, on a log axis, with its share of the budget', () => {
+    const report = passingReport();
+    report.latency = [
+      { ...report.latency[0]!, p50: 0.2, p95: 0.3, p99: 0.5, budgetP95: 1000 },
+      { ...report.latency[1]!, p50: 800, p95: 1500, p99: 2400, budgetP95: 2500 },
+    ];
+    const page = renderHtml(refinish(report));
+    const widths = [...page.matchAll(/<rect class="p95" x="330" y="[\d.]+" width="([\d.]+)"/g)].map((m) =>
+      Number(m[1]),
+    );
+    // 586 px of plot for 0.1 ms to 10 s: five decades, 117 px each; 0.3 ms is half a decade in.
+    expect(widths[0]).toBeGreaterThan(50);
+    expect(widths[1]).toBeGreaterThan(widths[0]! * 4);
+    expect(visibleText(page)).toContain('p95 0.3 ms (0.03% of budget)');
+    expect(visibleText(page)).toContain('p95 1500 ms (60% of budget)');
+    for (const tick of ['0.1 ms', '1 ms', '10 ms', '100 ms', '1 s', '10 s'])
+      expect(page).toContain(`>${tick}</text>`);
+  });
+
+  it('links every section from under the verdict, latency included', () => {
+    const page = renderHtml(failingReport());
+    const nav = page.slice(page.indexOf('<nav '), page.indexOf('</nav>'));
+    const targets = [...nav.matchAll(/href="#([a-z]+)"/g)].map((m) => m[1]!);
+    expect(targets).toEqual(['target', 'summary', 'attention', 'latency', 'checks', 'manual', 'integrity']);
+    for (const id of targets) expect(page).toContain(`id="${id}"`);
+    expect(visibleText(nav)).toContain('Latency (5 interactions)');
   });
 
   it('shows time to first byte and the error count beside the percentiles, a dash when absent', () => {

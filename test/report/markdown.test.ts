@@ -3,21 +3,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendStepSummary, escapeMarkdown, renderMarkdown } from '../../src/report/markdown.js';
-import { failingReport, passingReport } from '../fixtures/reports/build.js';
+import { failingReport, passingReport, refinish } from '../fixtures/reports/build.js';
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(failingReport());
 
-  it('states the verdict, the certifiable state and the counts', () => {
+  it('states the verdict, why the run could not certify, the rows to attest and the counts', () => {
     expect(md.split('\n')[0]).toBe('## ❌ fhir-certify: NOT CERTIFIED');
-    expect(md).toContain('**Checks:** 7 required checks failed or errored.');
     expect(md).toContain(
-      '**Certifiable:** no (--allow-insecure-http was set; only a subset was run (--only META,AUTH))',
+      [
+        '**NOT CERTIFIED:** 7 required checks failed or errored.\\',
+        'this run could not certify in any case: --allow-insecure-http was set; only a subset was run (--only META,AUTH).\\',
+        "2 checks need a reviewer's attestation: AUTH-09, AUTH-10.",
+      ].join('\n'),
     );
     expect(md).toContain(
       '| pass | fail | warn | skip | error | manual | na |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 10 | 6 | 2 | 1 | 1 | 2 | 1 |',
     );
-    expect(renderMarkdown(passingReport()).split('\n')[0]).toBe('## ✅ fhir-certify: CERTIFIED');
+    const passing = renderMarkdown(passingReport());
+    expect(passing.split('\n')[0]).toBe('## ✅ fhir-certify: CERTIFIED');
+    expect(passing).toContain(
+      "**CERTIFIED:** all required checks passed.\\\n2 checks need a reviewer's attestation: AUTH-09, AUTH-10.",
+    );
+  });
+
+  it('heads a passing run that cannot certify PASSED, NOT CERTIFIABLE with its reasons', () => {
+    const partial = passingReport();
+    partial.certifiable = false;
+    partial.notCertifiableReasons = ['only part of the requirements was run (--only AUTH)'];
+    const text = renderMarkdown(refinish(partial));
+    expect(text.split('\n')[0]).toBe('## ⚠️ fhir-certify: PASSED, NOT CERTIFIABLE');
+    expect(text).toContain(
+      '**PASSED, NOT CERTIFIABLE:** only part of the requirements was run (--only AUTH).',
+    );
+    expect(text).not.toContain('NOT CERTIFIED');
   });
 
   it('lists each failed and errored row once, and no passing row', () => {

@@ -32,7 +32,7 @@ export function demoCommand(io: CliIo): Command {
       'switch on a named nonconformity of the reference partner, to see a failing report',
       collect,
     )
-    .option('--quiet', 'no progress line')
+    .option('--quiet', 'no progress: neither the live line on a terminal nor the per-family lines in a log')
     .action(async (flags: RawOptions & { fault?: string[] }) => {
       // Without openssl there is no certificate to serve; the demo then runs over http and says why it fails SEC-01.
       const pki = opensslAvailable() ? createTestPki() : undefined;
@@ -68,7 +68,12 @@ export function demoCommand(io: CliIo): Command {
             },
             { ...io.env, [SECRET_ENV]: oldSecret, [ROTATED_ENV]: newSecret },
           );
-          const result = await certify(options, { write: io.stdout, isTTY: io.isTTY });
+          const result = await certify(options, {
+            write: io.stdout,
+            stderr: io.stderr,
+            isTTY: io.isTTY,
+            ...(io.columns ? { columns: io.columns } : {}),
+          });
           passed.push(result.exitCode === 0);
         }
       } finally {

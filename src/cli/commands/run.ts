@@ -76,7 +76,7 @@ export function runCommand(io: CliIo): Command {
     .option('--out <dir>', 'where report folders are written (default ./reports)')
     .option('--format <list>', 'json,html,junit,md (default all); the console summary is always printed')
     .option('--config <file>', 'the same options as a JSON or YAML file; flags win')
-    .option('--quiet', 'no progress line')
+    .option('--quiet', 'no progress: neither the live line on a terminal nor the per-family lines in a log')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: RawOptions) => {
       const options = resolveRunOptions(flags, io.env);
@@ -84,7 +84,9 @@ export function runCommand(io: CliIo): Command {
       try {
         const result = await certify(options, {
           write: io.stdout,
+          stderr: io.stderr,
           isTTY: io.isTTY,
+          ...(io.columns ? { columns: io.columns } : {}),
           interrupt: interrupts.signal,
         });
         throw new ExitRequest(interrupts.exitCode() ?? result.exitCode);
