@@ -83,10 +83,11 @@ export async function certify(
 
   // Evidence was masked at capture; this second pass covers anything a check wrote into a message.
   const masked = JSON.parse(
-    redactor.mask(JSON.stringify({ rows: result.rows, latency: result.latency })),
+    redactor.mask(JSON.stringify({ rows: result.rows, latency: result.latency, diagnosis: state.diagnosis })),
   ) as {
     rows: typeof result.rows;
     latency: typeof result.latency;
+    diagnosis?: RunState['diagnosis'];
   };
   const built = buildReport({
     toolVersion,
@@ -103,6 +104,7 @@ export async function certify(
     rows: masked.rows,
     latency: masked.latency,
     notCertifiableReasons: state.notCertifiableReasons,
+    ...(masked.diagnosis ? { diagnosis: masked.diagnosis } : {}),
   });
   const signed = options.signKey ? signReport(built, options.signKey) : undefined;
   const report = signed ?? built;
