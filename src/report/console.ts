@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import { palette } from './ansi.js';
 import type { Paint } from './ansi.js';
+import { diagnosisSentence } from './diagnosis-text.js';
 import type { Report, Status } from './model.js';
 import { statuses } from './model.js';
 import {
@@ -157,6 +158,8 @@ export function renderConsoleSummary(report: Report, opts: ConsoleOptions): stri
 
   if (report.latency.length > 0) out.push(p.bold('Latency'), latencyTable(report, width, p, paintStatus));
 
+  const diagnosis = diagnosisSentence(report);
+  if (diagnosis) out.push(p.bold(p.red(diagnosis)));
   const word = verdictWord(report);
   const verdict = isCertified(report) ? p.bold(p.green(word)) : p.bold(p.red(word));
   out.push(`${verdict}: ${clean(verdictReason(report), 1000)}`);

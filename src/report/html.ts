@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { markup, trusted } from './html-template.js';
 import type { Markup } from './html-template.js';
+import { diagnosisSentence } from './diagnosis-text.js';
 import { css, script } from './html-style.js';
 import { latencyChart } from './latency-chart.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
@@ -106,13 +107,19 @@ ${row.evidence.map(exchange)}
 </details>`;
 }
 
+/** Why the partner could not be judged as a whole, first in the banner; nothing when it could. */
+function diagnosisLine(report: Report): Markup | undefined {
+  const sentence = diagnosisSentence(report);
+  return sentence ? markup`<p class="diagnosis" role="alert"><strong>${sentence}</strong></p>\n` : undefined;
+}
+
 function verdictSection(report: Report): Markup {
   const certified = isCertified(report);
   const reasons =
     report.notCertifiableReasons.length > 0 ? report.notCertifiableReasons : [notCertifiableText(report)];
   return markup`<section class="verdict ${certified ? 'certified' : 'not-certified'}" aria-labelledby="verdict-word">
 <p class="word" id="verdict-word"><span aria-hidden="true">${certified ? '✓ ' : '✗ '}</span>${verdictWord(report)}</p>
-<p>${verdictReason(report)}.</p>
+${diagnosisLine(report)}<p>${verdictReason(report)}.</p>
 <p><strong>Checks verdict:</strong> ${report.verdict === 'pass' ? 'pass' : 'fail'} · <strong>Certifiable:</strong> ${report.certifiable ? 'yes' : 'no'}</p>
 ${report.certifiable ? '' : markup`<p>This run cannot certify the partner, because:</p><ul>${reasons.map((r) => markup`<li>${r}</li>`)}</ul>`}
 </section>`;

@@ -3,6 +3,7 @@
  * so it cannot break the tables or turn into links, images or HTML where the Markdown is rendered.
  */
 import { appendFile } from 'node:fs/promises';
+import { diagnosisSentence } from './diagnosis-text.js';
 import type { Report } from './model.js';
 import { statuses } from './model.js';
 import {
@@ -40,6 +41,8 @@ export function renderMarkdown(report: Report): string {
   out.push(
     `${escapeMarkdown(t.baseUrl)} · FHIR ${escapeMarkdown(t.fhirVersion ?? 'unknown')} · profile ${escapeMarkdown(t.profile ?? 'none')} · ${escapeMarkdown(report.startedAt)}`,
   );
+  const diagnosis = diagnosisSentence(report);
+  if (diagnosis) out.push(`**${escapeMarkdown(diagnosis, 1000)}**`);
   out.push(`**Checks:** ${escapeMarkdown(checksReason(report))}.`);
   out.push(
     `**Certifiable:** ${report.certifiable ? 'yes' : `no (${escapeMarkdown(notCertifiableText(report), 1000)})`}`,
