@@ -1,6 +1,7 @@
 /**
  * Structural validation of FHIR DSTU2 and STU3 JSON resources: known elements only, right types and
- * cardinality, primitive formats, one value per `[x]` choice, required bindings. The validators are
+ * cardinality, primitive formats, one value per `[x]` choice, required bindings, and nothing empty
+ * (no `""`, `[]` or `{}`: FHIR JSON leaves an element out instead, ele-1). The validators are
  * ajv standalone code generated at build time by scripts/gen-fhir-schemas.ts.
  */
 import { gunzipSync } from 'node:zlib';
@@ -69,11 +70,14 @@ export function validateResource(resource: unknown, version: FhirVersion): Valid
   const errors = validate.errors ?? [];
   // `if` and `oneOf` wrap an inner error that is already reported, and say less than it does.
   // A missing resourceType is reported once, by `required`.
+  // An empty value is said to be empty once: not also a bad date, or an object missing its parts.
+  const empty = new Set(errors.filter((e) => EMPTY_KEYWORDS.has(e.keyword)).map((e) => e.instancePath));
   const specific = errors.filter(
     (e) =>
       e.keyword !== 'if' &&
       e.keyword !== 'oneOf' &&
-      !(e.keyword === 'discriminator' && e.params.error === 'tag' && e.params.tagValue === undefined),
+      !(e.keyword === 'discriminator' && e.params.error === 'tag' && e.params.tagValue === undefined) &&
+      !(empty.has(e.instancePath) && !EMPTY_KEYWORDS.has(e.keyword)),
   );
   const issues = (specific.length > 0 ? specific : errors).map((e) => toIssue(resource, e));
   const seen = new Set<string>();
@@ -84,6 +88,8 @@ export function validateResource(resource: unknown, version: FhirVersion): Valid
     return true;
   });
 }
+
+const EMPTY_KEYWORDS: ReadonlySet<string> = new Set(['minLength', 'minItems', 'fhirNonEmpty']);
 
 const versionOnlyTypes: Record<FhirVersion, Set<string>> = {
   dstu2: new Set(dstu2.resourceTypes.filter((t) => !stu3.resourceTypes.includes(t))),
@@ -227,7 +233,16 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
         ? { path, message: `unknown resourceType ${describe(p.tagValue)}` }
         : { path: `${path}.resourceType`, message: 'resourceType must be a string naming a resource type' };
     case 'minItems':
-      return { path, message: `expected at least ${String(p.limit)} item(s)` };
+      return p.limit === 1
+        ? { path, message: 'an empty array: FHIR JSON has no [], the element is left out instead' }
+        : { path, message: `expected at least ${String(p.limit)} item(s)` };
+    case 'minLength':
+      return { path, message: 'an empty string: FHIR JSON has no "", the element is left out instead' };
+    case 'fhirNonEmpty':
+      return {
+        path,
+        message: 'an empty object: an element has a value or children (ele-1), or is left out',
+      };
     default:
       return { path, message: e.message ?? e.keyword };
   }
