@@ -12,7 +12,8 @@
  *  - DSTU2's `fhir_comments` is allowed on every object; arrays of primitives may hold `null` where an
  *    `_element` sibling carries the extension;
  *  - nothing is empty: FHIR JSON has no `""`, no `[]` and no `{}` (an element is left out instead;
- *    invariant ele-1), so strings get `minLength`, arrays `minItems` and objects `fhirNonEmpty`.
+ *    invariant ele-1), so arrays get `minItems`, strings that no code list or pattern already refuses
+ *    get `minLength`, and objects without a required element get `fhirNonEmpty`.
  * The output is ajv standalone code (loads in tens of milliseconds, against about a second to compile)
  * plus the schema itself for reading. Skips itself when the output is newer than its inputs.
  */
@@ -213,6 +214,11 @@ function isCurrent(v: FhirVersion): boolean {
   return outs.every((f) => statSync(f).mtimeMs > input);
 }
 
+/** Whether a FHIR regex already refuses "" (uri's `\S*` does not). */
+function refusesEmpty(pattern: string | undefined): boolean {
+  return pattern !== undefined && !new RegExp(anchored(pattern)).test('');
+}
+
 /** Anchors a FHIR regex for JSON Schema; non-capturing groups keep V8's matcher fast. */
 function anchored(pattern: string): string {
   const body = pattern.replace(/(?<!\\)\((?!\?)/g, '(?:');
@@ -315,9 +321,10 @@ function postProcess(v: FhirVersion, raw: { definitions: Record<string, SchemaNo
   let choiceGroups = 0;
 
   const applyPrimitive = (node: SchemaNode, type: string, nullable: boolean): SchemaNode => {
-    // A coded "" is reported as empty, like any other "", rather than as a code outside the binding.
-    if (node.type === 'string') node.minLength = 1;
+    // A code list or a pattern already refuses "" (src/fhir/validate.ts reports it as empty); other
+    // strings need minLength, and only they get it: each keyword is code in the hottest paths.
     if (node.enum) return nullable ? { ...node, type: ['string', 'null'], enum: [...node.enum, null] } : node;
+    if (node.type === 'string' && !refusesEmpty(stringPatterns[v][type])) node.minLength = 1;
     if (type === 'boolean' && node.type === 'boolean') return nullable ? { type: ['boolean', 'null'] } : node;
     if (type === 'decimal' && node.type === 'number') return nullable ? { type: ['number', 'null'] } : node;
     if (integerBounds[type] && node.type === 'number') {
@@ -397,7 +404,8 @@ function postProcess(v: FhirVersion, raw: { definitions: Record<string, SchemaNo
     // An element is present with content or absent (ele-1): `{}` and `[]` are never FHIR JSON. The
     // `_element` of a primitive with only an extension is not empty, and null placeholders in `_x`
     // arrays are items, so neither is touched by these.
-    def.fhirNonEmpty = true;
+    // A required element already makes the object non-empty (every resource, for its resourceType).
+    if (!def.required?.length) def.fhirNonEmpty = true;
     for (const node of Object.values(def.properties)) if (node.type === 'array') node.minItems = 1;
   }
 
@@ -413,7 +421,7 @@ function postProcess(v: FhirVersion, raw: { definitions: Record<string, SchemaNo
     const base: SchemaNode = bounds
       ? { type: 'integer', ...bounds }
       : pattern
-        ? { type: 'string', minLength: 1, pattern: anchored(pattern) }
+        ? { type: 'string', ...(refusesEmpty(pattern) ? {} : { minLength: 1 }), pattern: anchored(pattern) }
         : { type: 'string', minLength: 1 };
     defs[type] = base;
     defs[`${type}-or-null`] = { ...base, type: [base.type as string, 'null'] };

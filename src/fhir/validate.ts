@@ -70,14 +70,11 @@ export function validateResource(resource: unknown, version: FhirVersion): Valid
   const errors = validate.errors ?? [];
   // `if` and `oneOf` wrap an inner error that is already reported, and say less than it does.
   // A missing resourceType is reported once, by `required`.
-  // An empty value is said to be empty once: not also a bad date, or an object missing its parts.
-  const empty = new Set(errors.filter((e) => EMPTY_KEYWORDS.has(e.keyword)).map((e) => e.instancePath));
   const specific = errors.filter(
     (e) =>
       e.keyword !== 'if' &&
       e.keyword !== 'oneOf' &&
-      !(e.keyword === 'discriminator' && e.params.error === 'tag' && e.params.tagValue === undefined) &&
-      !(empty.has(e.instancePath) && !EMPTY_KEYWORDS.has(e.keyword)),
+      !(e.keyword === 'discriminator' && e.params.error === 'tag' && e.params.tagValue === undefined),
   );
   const issues = (specific.length > 0 ? specific : errors).map((e) => toIssue(resource, e));
   const seen = new Set<string>();
@@ -89,7 +86,8 @@ export function validateResource(resource: unknown, version: FhirVersion): Valid
   });
 }
 
-const EMPTY_KEYWORDS: ReadonlySet<string> = new Set(['minLength', 'minItems', 'fhirNonEmpty']);
+const EMPTY_STRING = 'an empty string: FHIR JSON has no "", the element is left out instead';
+const EMPTY_OBJECT = 'an empty object: an element has a value or children (ele-1), or is left out';
 
 const versionOnlyTypes: Record<FhirVersion, Set<string>> = {
   dstu2: new Set(dstu2.resourceTypes.filter((t) => !stu3.resourceTypes.includes(t))),
@@ -192,8 +190,12 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
         message: `unknown element "${String(p.additionalProperty)}"`,
       };
     case 'required':
+      // An object with a required element is not checked for emptiness apart: `{}` misses them all.
+      if (isObject(value) && Object.keys(value).length === 0) return { path, message: EMPTY_OBJECT };
       return { path: `${path}.${String(p.missingProperty)}`, message: 'required element is missing' };
     case 'enum':
+      // The schema leaves "" to the code list and the datatype patterns, which refuse it anyway.
+      if (value === '') return { path, message: EMPTY_STRING };
       return {
         path,
         message: `expected one of ${(p.allowedValues as unknown[]).filter((v) => v !== null).join(', ')} but got ${describe(value)}`,
@@ -203,6 +205,7 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
     case 'pattern':
     case 'minimum':
     case 'maximum': {
+      if (value === '') return { path, message: EMPTY_STRING };
       const type = datatypeOf(e.schemaPath);
       return {
         path,
@@ -237,12 +240,9 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
         ? { path, message: 'an empty array: FHIR JSON has no [], the element is left out instead' }
         : { path, message: `expected at least ${String(p.limit)} item(s)` };
     case 'minLength':
-      return { path, message: 'an empty string: FHIR JSON has no "", the element is left out instead' };
+      return { path, message: EMPTY_STRING };
     case 'fhirNonEmpty':
-      return {
-        path,
-        message: 'an empty object: an element has a value or children (ele-1), or is left out',
-      };
+      return { path, message: EMPTY_OBJECT };
     default:
       return { path, message: e.message ?? e.keyword };
   }
