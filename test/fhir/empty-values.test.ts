@@ -190,6 +190,16 @@ describe('no empty values (the project fixtures, every spot)', () => {
         ]),
       );
     }
+    // Elements with required parts (Extension.url, Narrative.status and div) are empty, not incomplete.
+    for (const version of VERSIONS) {
+      expect(
+        validateResource({ resourceType: 'Patient', extension: [{}], text: {} }, version),
+        version,
+      ).toEqual([
+        { path: 'Patient.extension[0]', message: MESSAGES.object },
+        { path: 'Patient.text', message: MESSAGES.object },
+      ]);
+    }
     // An empty `_given` entry is not a placeholder: a placeholder is null.
     const placeholder = { resourceType: 'Patient', name: [{ given: ['A', null], _given: [null, {}] }] };
     expect(validateResource(placeholder, 'dstu2')).toEqual([
