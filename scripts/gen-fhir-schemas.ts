@@ -10,7 +10,10 @@
  *    to a definition holding the official regex, so an error names the datatype;
  *  - `[x]` choice elements may appear at most once (`fhirChoice` keyword);
  *  - DSTU2's `fhir_comments` is allowed on every object; arrays of primitives may hold `null` where an
- *    `_element` sibling carries the extension.
+ *    `_element` sibling carries the extension;
+ *  - nothing is empty: FHIR JSON has no `""`, no `[]` and no `{}` (an element is left out instead;
+ *    invariant ele-1), so arrays get `minItems`, strings that no code list or pattern already refuses
+ *    get `minLength`, and objects without a required element get `fhirNonEmpty`.
  * The output is ajv standalone code (loads in tens of milliseconds, against about a second to compile)
  * plus the schema itself for reading. Skips itself when the output is newer than its inputs.
  */
@@ -25,6 +28,9 @@ import type { Code, _ as codegenTag } from 'ajv/dist/compile/codegen/index.js';
 type Json = Record<string, unknown>;
 interface SchemaNode extends Json {
   type?: string | string[];
+  minLength?: number;
+  minItems?: number;
+  fhirNonEmpty?: boolean;
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   $ref?: string;
@@ -168,6 +174,30 @@ function fhirChoiceKeyword(_: typeof codegenTag): KeywordDefinition {
   };
 }
 
+/**
+ * `fhirNonEmpty: true` on an object: it holds at least one property. The same as `minProperties: 1`,
+ * whose code lists every key with Object.keys on every object of every resource; stopping at the
+ * first key costs a fraction of that.
+ */
+function fhirNonEmptyKeyword(_: typeof codegenTag): KeywordDefinition {
+  return {
+    keyword: 'fhirNonEmpty',
+    type: 'object',
+    schemaType: 'boolean',
+    error: { message: 'must not be an empty object' },
+    code(cxt: KeywordCxt) {
+      if (cxt.schema !== true) return;
+      const { gen, data } = cxt;
+      const empty = gen.let('empty', _`true`);
+      gen.forIn('key', data, () => {
+        gen.assign(empty, _`false`);
+        gen.break();
+      });
+      cxt.fail(empty);
+    },
+  };
+}
+
 function newestInput(v: FhirVersion): number {
   const files = [fileURLToPath(import.meta.url), dtsOf[v], ...modelFiles.map((f) => modelPath(v, f))];
   return Math.max(...files.map((f) => statSync(f).mtimeMs));
@@ -182,6 +212,11 @@ function isCurrent(v: FhirVersion): boolean {
   if (!outs.every((f) => existsSync(f))) return false;
   const input = newestInput(v);
   return outs.every((f) => statSync(f).mtimeMs > input);
+}
+
+/** Whether a FHIR regex already refuses "" (uri's `\S*` does not). */
+function refusesEmpty(pattern: string | undefined): boolean {
+  return pattern !== undefined && !new RegExp(anchored(pattern)).test('');
 }
 
 /** Anchors a FHIR regex for JSON Schema; non-capturing groups keep V8's matcher fast. */
@@ -286,7 +321,10 @@ function postProcess(v: FhirVersion, raw: { definitions: Record<string, SchemaNo
   let choiceGroups = 0;
 
   const applyPrimitive = (node: SchemaNode, type: string, nullable: boolean): SchemaNode => {
+    // A code list or a pattern already refuses "" (src/fhir/validate.ts reports it as empty); other
+    // strings need minLength, and only they get it: each keyword is code in the hottest paths.
     if (node.enum) return nullable ? { ...node, type: ['string', 'null'], enum: [...node.enum, null] } : node;
+    if (node.type === 'string' && !refusesEmpty(stringPatterns[v][type])) node.minLength = 1;
     if (type === 'boolean' && node.type === 'boolean') return nullable ? { type: ['boolean', 'null'] } : node;
     if (type === 'decimal' && node.type === 'number') return nullable ? { type: ['number', 'null'] } : node;
     if (integerBounds[type] && node.type === 'number') {
@@ -363,6 +401,12 @@ function postProcess(v: FhirVersion, raw: { definitions: Record<string, SchemaNo
     delete def.properties._fhirComments;
     // DSTU2 JSON carries XML comments as `fhir_comments` on any object, `_element` ones included.
     if (v === 'dstu2') def.properties.fhir_comments = { type: 'array', items: { type: 'string' } };
+    // An element is present with content or absent (ele-1): `{}` and `[]` are never FHIR JSON. The
+    // `_element` of a primitive with only an extension is not empty, and null placeholders in `_x`
+    // arrays are items, so neither is touched by these.
+    // A required element already makes the object non-empty (every resource, for its resourceType).
+    if (!def.required?.length) def.fhirNonEmpty = true;
+    for (const node of Object.values(def.properties)) if (node.type === 'array') node.minItems = 1;
   }
 
   defs.FhirResource = {
@@ -377,8 +421,8 @@ function postProcess(v: FhirVersion, raw: { definitions: Record<string, SchemaNo
     const base: SchemaNode = bounds
       ? { type: 'integer', ...bounds }
       : pattern
-        ? { type: 'string', pattern: anchored(pattern) }
-        : { type: 'string' };
+        ? { type: 'string', ...(refusesEmpty(pattern) ? {} : { minLength: 1 }), pattern: anchored(pattern) }
+        : { type: 'string', minLength: 1 };
     defs[type] = base;
     defs[`${type}-or-null`] = { ...base, type: [base.type as string, 'null'] };
   }
@@ -399,6 +443,17 @@ const ajvOptions = {
   discriminator: true,
   allErrors: true,
   strict: false,
+  // `minLength: 1` only tells "" apart; counting code points would need ajv's runtime in the
+  // standalone code, which must have no imports.
+  unicode: false,
+  // ajv calls that option deprecated, and says so on every build; its other warnings still show.
+  logger: {
+    log: console.log,
+    warn: (...args: unknown[]) => {
+      if (!/option unicode/.test(String(args[0]))) console.warn(...args);
+    },
+    error: console.error,
+  },
   code: { source: true, optimize: true },
 } as const;
 
@@ -411,6 +466,7 @@ async function generate(v: FhirVersion): Promise<void> {
   const schema = postProcess(v, await generateRaw(v));
   const ajv = new Ajv.default(ajvOptions);
   ajv.addKeyword(fhirChoiceKeyword(_));
+  ajv.addKeyword(fhirNonEmptyKeyword(_));
   const validate = ajv.compile(schema);
   const code = standaloneCode.default(ajv, validate);
   if (/\brequire\(/.test(code)) throw new Error(`${v}: the standalone validator needs a runtime module`);

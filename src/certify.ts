@@ -133,6 +133,7 @@ async function certifyMasked(
         rows: result.rows,
         latency: result.latency,
         notCertifiableReasons: state.notCertifiableReasons,
+        ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),
       },
       redactor,
     ),

@@ -3,6 +3,7 @@
  * on what it declares: the FHIR version, the token URL, the resources and searches.
  */
 import { defineChecks, fail, pass, warn, type Outcome } from '../src/engine/check.js';
+import { endpointOf, unreachableCause, unreachableMessage } from '../src/engine/diagnosis.js';
 import type { FhirVersion } from '../src/engine/state.js';
 import { contentType, describe, type Exchange } from '../src/http/exchange.js';
 import type { Evidence } from '../src/report/model.js';
@@ -66,9 +67,19 @@ export const metadataChecks = defineChecks([
     requirement: 'META-01',
     title: 'GET metadata without Authorization answers a JSON capability statement',
     async run(ctx) {
-      const res = await ctx.http.request({ url: metadataUrl(ctx.options.baseUrl) });
+      const url = metadataUrl(ctx.options.baseUrl);
+      const res = await ctx.http.request({ url });
       ctx.state.metadataEvidence = res.evidence;
       ctx.state.metadataExchange = res;
+      const cause = unreachableCause(res);
+      if (cause) {
+        // The one row that fails for it: every check after this one is skipped naming the cause.
+        const message = unreachableMessage(url, res);
+        ctx.state.diagnosis = { kind: 'unreachable', message, requirement: 'META-01', cause };
+        return fail(
+          `could not reach ${endpointOf(url)}: expected HTTP 200 from ${url}, got ${describe(res)}`,
+        );
+      }
       if (res.status === 401 || res.status === 403) {
         return fail(
           `metadata answered HTTP ${res.status} without a token; the capability statement must be open`,

@@ -5,6 +5,7 @@
 import type { Evidence, Status } from '../report/model.js';
 import type { Level } from './requirements.js';
 import type { RunContext } from './context.js';
+import type { Need } from './diagnosis.js';
 
 /** What a check's function answers: one row, or several rows with distinct subjects. */
 export interface Outcome {
@@ -40,6 +41,11 @@ export interface Check {
    * partial report still says which version and profile it was about.
    */
   recordsTarget?: boolean;
+  /**
+   * What the check cannot be judged without (src/engine/diagnosis.ts); default: the FHIR base over
+   * HTTP. When the run's diagnosis takes one of these away, the check is `skip` naming the cause.
+   */
+  needs?: Need[];
   run(ctx: RunContext): Promise<Outcome | Outcome[]>;
 }
 

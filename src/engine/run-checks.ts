@@ -9,6 +9,7 @@ import type { Redactor } from '../http/redact.js';
 import type { CheckRow, Evidence, LatencyRow, Status } from '../report/model.js';
 import type { Check, Outcome } from './check.js';
 import type { RunContext } from './context.js';
+import { blockedNeeds, DEFAULT_NEEDS, skippedFor } from './diagnosis.js';
 import type { RunOptions } from './options.js';
 import { requirement } from './requirements.js';
 import type { RunState } from './state.js';
@@ -71,6 +72,8 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
   if (input.interrupt?.aborted) onInterrupt();
   else input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   const ids = new Set<string>();
+  /** The check that found the run's diagnosis, and every check skipped for it. */
+  const lostToDiagnosis = new Set<string>();
 
   try {
     for (const check of checks) {
@@ -86,8 +89,18 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
       const blocker = (check.requires ?? [])
         .map((id) => ({ id, state: outcomeOf.get(id) }))
         .find((d) => !d.state?.met);
+      const diagnosis = state.diagnosis;
+      const blocked = diagnosis ? blockedNeeds(diagnosis) : undefined;
       if (runAbort.signal.aborted) {
         outcomes = [{ status: 'error', message: `not run: ${(runAbort.signal.reason as Error).message}` }];
+      } else if (
+        diagnosis &&
+        ((check.needs ?? DEFAULT_NEEDS).some((n) => blocked!.has(n)) ||
+          (blocker && lostToDiagnosis.has(blocker.id)))
+      ) {
+        // Named by the cause itself, not by the prerequisite it happened to reach this check through.
+        outcomes = [{ status: 'skip', message: skippedFor(diagnosis) }];
+        lostToDiagnosis.add(check.id);
       } else if (blocker) {
         const dep = checks.find((c) => c.id === blocker.id);
         outcomes = [
@@ -108,6 +121,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
           progress: input.progress ?? (() => undefined),
         };
         outcomes = await runOne(check, ctx, runAbort.signal, redactor);
+        if (!diagnosis && state.diagnosis) lostToDiagnosis.add(check.id);
       }
       const durationMs = Math.round(performance.now() - started);
       const made = outcomes.map((o, i) =>

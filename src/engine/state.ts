@@ -4,6 +4,8 @@
  * by declaration merging (`declare module '…/engine/state.js' { interface RunState { … } }`), so the
  * blackboard stays typed without one file that every suite must edit.
  */
+import type { Diagnosis } from '../report/model.js';
+
 export type FhirVersion = 'dstu2' | 'stu3';
 
 export interface RunState {
@@ -15,4 +17,6 @@ export interface RunState {
   tokenUrl?: string;
   /** Reasons the run cannot certify whatever passes, e.g. plain http allowed. */
   notCertifiableReasons: string[];
+  /** Set once, by the check that found the run cannot reach or use the partner (src/engine/diagnosis.ts). */
+  diagnosis?: Diagnosis;
 }

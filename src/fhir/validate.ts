@@ -1,6 +1,7 @@
 /**
  * Structural validation of FHIR DSTU2 and STU3 JSON resources: known elements only, right types and
- * cardinality, primitive formats, one value per `[x]` choice, required bindings. The validators are
+ * cardinality, primitive formats, one value per `[x]` choice, required bindings, and nothing empty
+ * (no `""`, `[]` or `{}`: FHIR JSON leaves an element out instead, ele-1). The validators are
  * ajv standalone code generated at build time by scripts/gen-fhir-schemas.ts.
  */
 import { gunzipSync } from 'node:zlib';
@@ -84,6 +85,9 @@ export function validateResource(resource: unknown, version: FhirVersion): Valid
     return true;
   });
 }
+
+const EMPTY_STRING = 'an empty string: FHIR JSON has no "", the element is left out instead';
+const EMPTY_OBJECT = 'an empty object: an element has a value or children (ele-1), or is left out';
 
 const versionOnlyTypes: Record<FhirVersion, Set<string>> = {
   dstu2: new Set(dstu2.resourceTypes.filter((t) => !stu3.resourceTypes.includes(t))),
@@ -186,8 +190,12 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
         message: `unknown element "${String(p.additionalProperty)}"`,
       };
     case 'required':
+      // An object with a required element is not checked for emptiness apart: `{}` misses them all.
+      if (isObject(value) && Object.keys(value).length === 0) return { path, message: EMPTY_OBJECT };
       return { path: `${path}.${String(p.missingProperty)}`, message: 'required element is missing' };
     case 'enum':
+      // The schema leaves "" to the code list and the datatype patterns, which refuse it anyway.
+      if (value === '') return { path, message: EMPTY_STRING };
       return {
         path,
         message: `expected one of ${(p.allowedValues as unknown[]).filter((v) => v !== null).join(', ')} but got ${describe(value)}`,
@@ -197,6 +205,7 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
     case 'pattern':
     case 'minimum':
     case 'maximum': {
+      if (value === '') return { path, message: EMPTY_STRING };
       const type = datatypeOf(e.schemaPath);
       return {
         path,
@@ -227,7 +236,13 @@ function toIssue(resource: unknown, e: AjvError): ValidationIssue {
         ? { path, message: `unknown resourceType ${describe(p.tagValue)}` }
         : { path: `${path}.resourceType`, message: 'resourceType must be a string naming a resource type' };
     case 'minItems':
-      return { path, message: `expected at least ${String(p.limit)} item(s)` };
+      return p.limit === 1
+        ? { path, message: 'an empty array: FHIR JSON has no [], the element is left out instead' }
+        : { path, message: `expected at least ${String(p.limit)} item(s)` };
+    case 'minLength':
+      return { path, message: EMPTY_STRING };
+    case 'fhirNonEmpty':
+      return { path, message: EMPTY_OBJECT };
     default:
       return { path, message: e.message ?? e.keyword };
   }

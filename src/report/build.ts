@@ -1,5 +1,5 @@
 /** Assembles report.json from a run's rows: summary, verdict, certifiable state and digest. */
-import type { CheckRow, LatencyRow, Report, ReportTarget, Summary } from './model.js';
+import type { CheckRow, Diagnosis, LatencyRow, Report, ReportTarget, Summary } from './model.js';
 import { statuses } from './model.js';
 import { computeDigest } from './digest.js';
 
@@ -11,6 +11,7 @@ export interface BuildReportInput {
   rows: CheckRow[];
   latency: LatencyRow[];
   notCertifiableReasons: string[];
+  diagnosis?: Diagnosis;
 }
 
 export function buildReport(input: BuildReportInput): Report {
@@ -29,6 +30,7 @@ export function buildReport(input: BuildReportInput): Report {
     verdict: requiredBroken || input.rows.length === 0 ? 'fail' : 'pass',
     certifiable: input.notCertifiableReasons.length === 0,
     notCertifiableReasons: input.notCertifiableReasons,
+    ...(input.diagnosis ? { diagnosis: input.diagnosis } : {}),
     summary,
     checks: input.rows,
     latency: input.latency,

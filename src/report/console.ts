@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import { palette } from './ansi.js';
 import type { Paint } from './ansi.js';
+import { diagnosisSentence } from './diagnosis-text.js';
 import type { Report, Status } from './model.js';
 import { statuses } from './model.js';
 import { formatMs, groupByFamily, oneLine, problemRows } from './rows.js';
@@ -150,7 +151,10 @@ export function renderConsoleSummary(report: Report, opts: ConsoleOptions): stri
 
   if (report.latency.length > 0) out.push(p.bold('Latency'), latencyTable(report, width, p, paintStatus));
 
-  // The verdict comes last, where a terminal leaves the reader's eye, each further line below it.
+  // The verdict comes last, where a terminal leaves the reader's eye, each further line below it; a
+  // diagnosis (the partner could not be judged as a whole) is the first line of it.
+  const diagnosis = diagnosisSentence(report);
+  if (diagnosis) out.push(p.bold(p.red(clean(diagnosis, 1000))));
   const banner = verdictBanner(report);
   const tone = { certified: p.green, failed: p.red, passed: p.yellow }[banner.tone];
   out.push(`${p.bold(tone(banner.headline))}: ${clean(banner.summary, 1000)}`);

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { markup, trusted } from './html-template.js';
 import type { Markup } from './html-template.js';
+import { diagnosisSentence } from './diagnosis-text.js';
 import { css, script } from './html-style.js';
 import { layoutJson } from './json-layout.js';
 import { latencyChart } from './latency-chart.js';
@@ -101,12 +102,18 @@ ${row.evidence.map(exchange)}
 
 const TONE_SYMBOL = { certified: '✓ ', failed: '✗ ', passed: '⚠ ' } as const;
 
+/** Why the partner could not be judged as a whole, first in the banner; nothing when it could. */
+function diagnosisLine(report: Report): Markup | undefined {
+  const sentence = diagnosisSentence(report);
+  return sentence ? markup`<p class="diagnosis" role="alert"><strong>${sentence}</strong></p>\n` : undefined;
+}
+
 /** The banner: the headline, what it rests on, then one paragraph per further line of the verdict. */
 function verdictSection(report: Report): Markup {
   const banner = verdictBanner(report);
   return markup`<section class="verdict tone-${banner.tone}" aria-labelledby="verdict-word">
 <p class="word" id="verdict-word"><span aria-hidden="true">${TONE_SYMBOL[banner.tone]}</span>${banner.headline}</p>
-<p>${banner.summary}.</p>
+${diagnosisLine(report)}<p>${banner.summary}.</p>
 ${banner.lines.map((line) => markup`<p>${line}.</p>`)}
 </section>`;
 }

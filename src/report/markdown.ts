@@ -3,6 +3,7 @@
  * so it cannot break the tables or turn into links, images or HTML where the Markdown is rendered.
  */
 import { appendFile } from 'node:fs/promises';
+import { diagnosisSentence } from './diagnosis-text.js';
 import type { Report } from './model.js';
 import { statuses } from './model.js';
 import { formatMs, oneLine, problemRows } from './rows.js';
@@ -34,6 +35,8 @@ export function renderMarkdown(report: Report): string {
   out.push(
     `${escapeMarkdown(t.baseUrl)} · FHIR ${escapeMarkdown(t.fhirVersion ?? 'unknown')} · profile ${escapeMarkdown(t.profile ?? 'none')} · ${escapeMarkdown(report.startedAt)}`,
   );
+  const diagnosis = diagnosisSentence(report);
+  if (diagnosis) out.push(`**${escapeMarkdown(diagnosis, 1000)}**`);
   // One sentence a line; a Markdown line break is a backslash at the end of the line.
   out.push(
     [

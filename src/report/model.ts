@@ -84,6 +84,25 @@ export interface ReportTarget {
   settings?: Record<string, unknown>;
 }
 
+/**
+ * Why the run could not judge the partner as a whole, when it could not: one sentence with the cause,
+ * and the row that found it. Rows that could not be judged for that reason are `skip` and say so.
+ */
+export interface Diagnosis {
+  /**
+   * `unreachable`: the FHIR base could not be reached (DNS, refused, TLS handshake, no answer in time);
+   * `token-endpoint-unusable`: the token URL answered nothing a token request could use;
+   * `credentials-refused`: the partner refused the run's client id and secret.
+   */
+  kind: 'unreachable' | 'token-endpoint-unusable' | 'credentials-refused';
+  /** One sentence, e.g. `could not reach ehr.example.com:443: the host name does not resolve (…)`. */
+  message: string;
+  /** The requirement whose row found it, e.g. `META-01`. */
+  requirement: string;
+  /** For `unreachable`: the transport error code (dns, refused, tls, timeout, network). */
+  cause?: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'fhir-certify'; version: string };
@@ -94,6 +113,11 @@ export interface Report {
   verdict: 'pass' | 'fail';
   certifiable: boolean;
   notCertifiableReasons: string[];
+  /**
+   * Present only when the run could not judge the partner as a whole. The row that found it (META-01 or
+   * AUTH-01, both required) fails, so the verdict is `fail` by the usual rule.
+   */
+  diagnosis?: Diagnosis;
   summary: Summary;
   checks: CheckRow[];
   latency: LatencyRow[];

@@ -13,6 +13,7 @@ export const refusals = defineChecks([
     requirement: 'AUTH-03',
     title: 'a wrong client_secret is refused with invalid_client',
     requires: ['meta-04-oauth-uris'],
+    needs: ['connection', 'token-endpoint'],
     async run(ctx) {
       // A random secret, not a variation of the real one: an answer that echoes it leaks nothing.
       const { exchange } = await askToken(ctx, {
@@ -28,6 +29,7 @@ export const refusals = defineChecks([
     requirement: 'AUTH-04',
     title: 'an unknown client_id is refused with invalid_client',
     requires: ['meta-04-oauth-uris'],
+    needs: ['connection', 'token-endpoint'],
     async run(ctx) {
       const { exchange } = await askToken(ctx, {
         clientId: `fhir-certify-unknown-${randomUUID()}`,
@@ -42,6 +44,9 @@ export const refusals = defineChecks([
     requirement: 'AUTH-05',
     title: 'a missing or unsupported grant_type is refused',
     requires: ['meta-04-oauth-uris'],
+    // A partner may authenticate the client before it reads grant_type (RFC 6749 leaves the order
+    // open): with credentials it refuses, its invalid_client says nothing about grant_type.
+    needs: ['connection', 'token-endpoint', 'credentials'],
     async run(ctx) {
       const base = {
         clientId: ctx.options.clientId,

@@ -13,6 +13,7 @@ export const rotationCheck: Check = {
   requirement: 'AUTH-10',
   title: 'after secret rotation the old secret is refused and the new one works',
   requires: ['meta-04-oauth-uris'],
+  needs: ['connection', 'token-endpoint', 'credentials'],
   async run(ctx) {
     const { clientId, clientSecret, clientSecretEnv, rotatedSecret, rotatedSecretEnv, tenants } = ctx.options;
     if (!rotatedSecret) {

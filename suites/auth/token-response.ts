@@ -8,6 +8,7 @@ import { defineChecks, fail, na, pass, warn, type Check } from '../../src/engine
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { secretChoice, workingSecret } from '../../src/auth/secret.js';
 import { tokenProvider } from '../../src/auth/session.js';
+import { diagnoseTokenFailure } from '../../src/auth/token-diagnosis.js';
 import { knownSecrets } from './credentials.js';
 import { askToken, isSuccess } from './shared.js';
 
@@ -31,7 +32,10 @@ export const tokenIssued = defineChecks([
         scope: tenant,
       });
       if (!parsed.ok) {
-        return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}`);
+        const diagnosis = diagnoseTokenFailure(exchange, ctx.state.tokenUrl!, ctx.options);
+        if (diagnosis) ctx.state.diagnosis ??= diagnosis;
+        const why = diagnosis?.kind === 'credentials-refused' ? `: ${diagnosis.message}` : '';
+        return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}${why}`);
       }
       ctx.state.authToken = { exchange, token: parsed.token, tenant };
       await tokenProvider(ctx);

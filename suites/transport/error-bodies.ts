@@ -67,7 +67,11 @@ export const errorBodyChecks = defineChecks([
       await tokenUrlOf(ctx);
       const bearer = await maybeToken(ctx);
       const auth = bearer ? { bearer } : {};
-      const note = bearer ? '' : ' (no token: the run has no credentials)';
+      const note = bearer
+        ? ''
+        : hasCredentials(ctx)
+          ? " (no token: the token request with the run's credentials failed, see AUTH-01)"
+          : ' (no token: the run has no credentials)';
       const outcomes: Outcome[] = [];
       const ask = async (path: string, what: string, subject: string, withToken = true): Promise<void> => {
         const res = await ctx.http.request({ url: fhirUrl(ctx, path), ...(withToken ? auth : {}) });

@@ -76,6 +76,8 @@ export const tlsChecks = defineChecks([
     id: 'sec-01-https',
     requirement: 'SEC-01',
     title: 'the FHIR base URL and the token URL are https',
+    // Judged from the URLs alone: whether the partner answers does not change their scheme.
+    needs: [],
     async run(ctx) {
       const insecure = ctx.options.allowInsecureHttp
         ? ' (--allow-insecure-http was given, so this run is not certifiable either way)'
@@ -108,6 +110,8 @@ export const tlsChecks = defineChecks([
     id: 'sec-02-tls',
     requirement: 'SEC-02',
     title: 'TLS 1.2 or newer with a certificate that validates',
+    // A handshake that fails is this row's own failure, not a reason to skip it.
+    needs: ['connection'],
     async run(ctx) {
       const outcomes: Outcome[] = [];
       for (const endpoint of await tlsEndpoints(ctx)) {
@@ -166,6 +170,7 @@ export const tlsChecks = defineChecks([
     requirement: 'SEC-02',
     level: 'recommended',
     title: 'TLS 1.0 and 1.1 are refused',
+    needs: ['connection'],
     async run(ctx) {
       const outcomes: Outcome[] = [];
       for (const endpoint of await tlsEndpoints(ctx)) {

@@ -8,6 +8,8 @@ import { absoluteHttpUrl, isObject, oauthUris, serverRest } from '../../src/fhir
 
 export async function tokenUrlOf(ctx: RunContext): Promise<string | undefined> {
   if (ctx.state.tokenUrl) return ctx.state.tokenUrl;
+  // The capability statement already could not be fetched: asking again would only wait again.
+  if (ctx.state.diagnosis?.kind === 'unreachable') return undefined;
   const res = await ctx.client.request({ url: `${ctx.options.baseUrl}/metadata`, quiet: true });
   const body = res.status === 200 ? res.json() : undefined;
   const rest = body?.ok && isObject(body.value) ? serverRest(body.value) : undefined;

@@ -24,6 +24,67 @@ describe('the check engine', () => {
     expect(rows[2]!.message).toMatch(/prerequisite META-02 .* was skipped/);
   });
 
+  it('after a diagnosis, skips what it takes away naming the cause, and still runs what it leaves', async () => {
+    const { rows } = await runTestChecks([
+      {
+        id: 'token',
+        requirement: 'AUTH-01',
+        title: 'finds refused credentials',
+        run: async (ctx) => {
+          ctx.state.diagnosis = {
+            kind: 'credentials-refused',
+            message: 'the partner refused these credentials',
+            requirement: 'AUTH-01',
+          };
+          return fail('invalid_client');
+        },
+      },
+      { ...ok('grant', 'AUTH-05'), needs: ['token-endpoint', 'credentials'] },
+      ok('data', 'ROUTE-01', ['token']),
+      ok('isolation', 'ROUTE-02', ['data']),
+      ok('refusal', 'AUTH-03'),
+      ok('metadata', 'META-01'),
+    ]);
+    expect(rows.map((r) => `${r.id}=${r.status}`)).toEqual([
+      'token=fail',
+      'grant=skip',
+      'data=skip',
+      'isolation=skip',
+      'refusal=pass',
+      'metadata=pass',
+    ]);
+    // Named by the cause, also two prerequisites away from the check that found it.
+    for (const row of rows.slice(1, 4)) {
+      expect(row.message).toBe('skipped (AUTH-01): the partner refused these credentials');
+    }
+  });
+
+  it('an unreachable partner takes everything but what needs no answer, and keeps the handshake for TLS', async () => {
+    const unreachable = (cause: string): Check => ({
+      id: 'meta',
+      requirement: 'META-01',
+      title: 'metadata',
+      run: async (ctx) => {
+        ctx.state.diagnosis = {
+          kind: 'unreachable',
+          message: 'could not reach h:443',
+          requirement: 'META-01',
+          cause,
+        };
+        return fail('no answer');
+      },
+    });
+    const after = [
+      { ...ok('scheme', 'SEC-01'), needs: [] },
+      { ...ok('handshake', 'SEC-02'), needs: ['connection' as const] },
+      ok('no-token', 'AUTH-07'),
+    ];
+    const dns = await runTestChecks([unreachable('dns'), ...after]);
+    expect(dns.rows.map((r) => r.status)).toEqual(['fail', 'pass', 'skip', 'skip']);
+    const tls = await runTestChecks([unreachable('tls'), ...after]);
+    expect(tls.rows.map((r) => r.status)).toEqual(['fail', 'pass', 'pass', 'skip']);
+  });
+
   it('turns a thrown error into an error row for that check only, with the secret masked', async () => {
     const { rows } = await runTestChecks([
       {

@@ -114,4 +114,47 @@ describe('RES on msw partners', () => {
     expect(val.evidence.length).toBeGreaterThan(0);
     expect(rows.find((r) => r.id === 'res-val-1-structure#Patient')!.status).toBe('pass');
   });
+
+  it('RES-VAL-1 fails an empty string, array or object at its path; a value-less primitive with an extension passes', async () => {
+    const condition = (id: string, extra: object) => ({
+      resourceType: 'Condition',
+      id,
+      subject: { reference: 'Patient/p1' },
+      code: { coding: [{ code: 'x', display: 'X' }] },
+      ...extra,
+    });
+    const absent = { extension: [{ url: 'http://example.org/data-absent-reason', valueCode: 'asked' }] };
+    partner = await startMswPartner([
+      http.get('*/fhir/Condition', () =>
+        HttpResponse.json(
+          searchset([
+            condition('empty-string', { code: { coding: [{ code: 'x', display: '' }] } }),
+            condition('empty-array', { note: [] }),
+            condition('empty-object', { severity: {} }),
+            // Legal: no onsetDateTime value, only its extension.
+            condition('extension-only', { _onsetDateTime: absent }),
+          ]),
+          { headers: fhir },
+        ),
+      ),
+    ]);
+    const rows = await runDataChecks(partner.baseUrl, checks('RES-CON-1', 'RES-VAL-1'), {
+      version: 'stu3',
+      // Legal too: a null placeholder in given, aligned with the extension in _given.
+      probe: { ...probe, name: [{ ...probe.name[0], given: ['Ada', null], _given: [null, absent] }] },
+    });
+    const val = rows.find((r) => r.id === 'res-val-1-structure#Condition')!;
+    expect(val.status).toBe('fail');
+    expect(val.message).toMatch(/^3 of 4 Condition resources are not valid STU3: /);
+    expect(val.message).toContain('Condition/empty-string @ tenant ');
+    expect(val.message).toContain(
+      'Condition.code.coding[0].display: an empty string: FHIR JSON has no "", the element is left out instead',
+    );
+    expect(val.message).toContain('Condition.note: an empty array: FHIR JSON has no []');
+    expect(val.message).toContain(
+      'Condition.severity: an empty object: an element has a value or children (ele-1)',
+    );
+    expect(val.message).not.toContain('extension-only');
+    expect(rows.find((r) => r.id === 'res-val-1-structure#Patient')!.status).toBe('pass');
+  });
 });
