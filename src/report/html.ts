@@ -11,6 +11,7 @@ import { markup, trusted } from './html-template.js';
 import type { Markup } from './html-template.js';
 import { css, script } from './html-style.js';
 import { latencyChart } from './latency-chart.js';
+import { requirementRef } from './requirement-ref.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
 import { statuses } from './model.js';
 import {
@@ -185,7 +186,7 @@ ${rows}
 function checkRow(r: CheckRow, anchor: string): Markup {
   const evidence =
     r.evidence.length > 0 ? markup`<tr class="evidence"><td colspan="6">${evidenceDetails(r)}</td></tr>` : '';
-  return markup`<tr id="${anchor}" class="row-${r.status}"><th scope="row"><span class="req">${r.requirement}</span><span class="title">${r.title}</span></th><td>${r.level}</td><td>${badge(r.status)}</td><td>${r.subject ?? ''}</td><td class="msg">${r.message}</td><td class="num">${formatMs(r.durationMs)}</td></tr>
+  return markup`<tr id="${anchor}" class="row-${r.status}"><th scope="row"><span class="req">${r.requirement}</span><span class="title">${r.title}</span><span class="ref">${requirementRef(r.requirement)}</span></th><td>${r.level}</td><td>${badge(r.status)}</td><td>${r.subject ?? ''}</td><td class="msg">${r.message}</td><td class="num">${formatMs(r.durationMs)}</td></tr>
 ${evidence}`;
 }
 

@@ -5,6 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { Report } from './model.js';
 import { statuses } from './model.js';
+import { requirementRef } from './requirement-ref.js';
 import {
   checksReason,
   formatMs,
@@ -63,7 +64,7 @@ export function renderMarkdown(report: Report): string {
           .map((r) => [
             `**${escapeMarkdown(r.requirement)}**`,
             r.status,
-            escapeMarkdown(r.title, 120),
+            `${escapeMarkdown(r.title, 120)} (${escapeMarkdown(requirementRef(r.requirement))})`,
             escapeMarkdown(r.subject, 80),
             escapeMarkdown(r.message),
           ]),
