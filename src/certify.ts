@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { ConfigError } from './config/errors.js';
 import type { Check } from './engine/check.js';
 import type { RunOptions } from './engine/options.js';
 import { runChecks } from './engine/run-checks.js';
@@ -110,7 +111,14 @@ export async function certify(
   const dir = uniqueDir(
     join(options.out, `${stampOf(startedAt)}-${hostOf(options.baseUrl)}-${state.fhirVersion ?? 'unknown'}`),
   );
-  const files = await writeReportFiles(report, dir, options.formats);
+  const files = await writeReportFiles(report, dir, options.formats).catch((err: unknown) => {
+    // The disk, not the harness: a full disk or a folder removed mid-run.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    throw new ConfigError(
+      `could not write the report to ${dir} (${code}); free space or give --out a writable folder`,
+    );
+  });
   io.write(`${renderConsoleSummary(report, { color: io.isTTY && !process.env.NO_COLOR })}\n`);
   if (signed) io.write(`Signed with Ed25519 key ${signed.signature.publicKeyFingerprint}\n`);
   io.write(`Reports: ${dir}\n`);

@@ -2,7 +2,8 @@
  * Flags, config file and environment become one validated RunOptions. Flags win over the file; the
  * secret comes only from the environment. Every problem is a ConfigError whose message says what to fix.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ed25519Private } from '../report/verify.js';
 import { defaultOptions, type ReportFormat, type RunOptions } from '../engine/options.js';
 import { requirements } from '../engine/requirements.js';
@@ -159,11 +160,39 @@ export function resolveRunOptions(flags: RawOptions, env: NodeJS.ProcessEnv): Ru
     allowInsecureHttp,
     ...(signKey ? { signKey } : {}),
     ...(only.length ? { only } : {}),
-    out: str(raw.out) ?? defaultOptions.out,
+    out: writableOut(str(raw.out) ?? defaultOptions.out),
     formats: formats as ReportFormat[],
     budgets: budgets(raw.budget),
     quiet: raw.quiet === true,
   };
+}
+
+/**
+ * Checks --out now, so a folder that cannot take the reports is exit 2 before any request rather than
+ * a run whose report is lost. Nothing is created yet: the nearest folder that exists must be writable.
+ */
+function writableOut(out: string): string {
+  let dir = resolve(out);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const problem = !statSync(dir).isDirectory()
+    ? `${dir} is a file, not a folder`
+    : canWrite(dir)
+      ? undefined
+      : `${dir} is not writable`;
+  if (problem)
+    throw new ConfigError(
+      `--out ${out} cannot hold the reports (${problem}); give a folder you can write to`,
+    );
+  return out;
+}
+
+function canWrite(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads --sign-key now, so a wrong key is exit 2 before any request rather than a lost report after. */
