@@ -14,7 +14,7 @@ import { startReferencePartner, type ReferencePartner } from '../src/reference/i
 import { createTestPki } from '../src/reference/tls.js';
 
 const pairs = Math.min(100, Math.max(1, Number(process.argv[2] ?? 20)));
-const pki = createTestPki();
+const pki = await createTestPki();
 const out = mkdtempSync(join(tmpdir(), 'fhir-certify-diff-noise-'));
 
 async function certify(partner: ReferencePartner): Promise<string> {

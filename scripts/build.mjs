@@ -1,8 +1,10 @@
 // Builds dist/ from src/ and suites/, running the code generators first. With --if-needed it does
 // nothing when dist is newer than every input, so `npm test` and `npm run demo` stay fast after the
-// first build.
+// first build. A build starts from an empty dist/, so a deleted source file never lingers in a package.
+// --without-dev-ok is for npm's `prepare`: an install that left out devDependencies (no TypeScript)
+// cannot build, and that is not an error there.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,12 +37,23 @@ if (process.argv.includes('--if-needed') && existsSync(stamp)) {
   if (inputs.every((p) => newest(join(root, p)) <= built)) process.exit(0);
 }
 
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+if (!existsSync(tsc)) {
+  if (process.argv.includes('--without-dev-ok')) {
+    console.log('fhir-certify: not building dist/: the devDependencies (TypeScript) are not installed');
+    process.exit(0);
+  }
+  console.error('fhir-certify: cannot build: TypeScript is missing; run "npm ci" first');
+  process.exit(1);
+}
+
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
 // Generators: each writes into src/**/generated/ and skips itself when its output is current.
 for (const generator of ['scripts/gen-fhir-schemas.ts']) {
   if (existsSync(join(root, generator))) run(process.execPath, ['--import', 'tsx', generator]);
 }
-run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(stamp, new Date().toISOString());

@@ -21,6 +21,7 @@ import { recordReturned } from '../src/fhir/returned.js';
 import { fhirJsonMediaType } from '../src/fhir/version.js';
 import type { Profile } from '../src/profile/model.js';
 import { runKey } from './search.js';
+import { counted } from '../src/report/wording.js';
 
 /** One batch entry and what the single call returned: the read's id, or the first page's ids. */
 interface Planned {
@@ -144,7 +145,9 @@ async function batchRow(ctx: RunContext, probe: Probe, profile: Profile): Promis
   }
   const entries = objects(response.entry);
   if (entries.length !== planned.length) {
-    problems.push(`it holds ${entries.length} entries for ${planned.length} requests`);
+    problems.push(
+      `it holds ${counted(entries.length, 'entry', 'entries')} for ${counted(planned.length, 'request')}`,
+    );
   }
   const compared: string[] = [];
   planned.forEach((p, i) => {
@@ -192,7 +195,7 @@ async function batchRow(ctx: RunContext, probe: Probe, profile: Profile): Promis
     );
   }
   return pass(
-    `a batch-response with ${entries.length} entries in order, each with response.status; ${compared.length} hold the same resources as the single calls${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    `a batch-response with ${counted(entries.length, 'entry', 'entries')} in order, each with response.status; ${compared.length} hold the same resources as the single calls${notes.length ? `; ${notes.join('; ')}` : ''}`,
     { subject, evidence },
   );
 }

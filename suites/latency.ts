@@ -26,6 +26,8 @@ import { judge } from '../src/latency/rows.js';
 import { sampleSeries, type Interaction, type Series } from '../src/latency/sampler.js';
 import type { Status } from '../src/report/model.js';
 import { workingSecret } from '../src/auth/secret.js';
+import { formatDuration } from '../src/report/rows.js';
+import { counted } from '../src/report/wording.js';
 
 declare module '../src/engine/state.js' {
   interface RunState {
@@ -211,7 +213,7 @@ export const latencyChecks = defineChecks([
       const users = ctx.options.concurrency;
       await primeToken(ctx, sampledProbe(ctx)!.tenant);
       const maxRequests = Math.max(users * 2, ctx.options.samples * mix.length);
-      const line = progressLine(ctx.progress, `LAT-06 ${users} users`);
+      const line = progressLine(ctx.progress, `LAT-06 ${counted(users, 'user')}`);
       const load = await runLoad(mix, {
         users,
         maxRequests,
@@ -224,9 +226,9 @@ export const latencyChecks = defineChecks([
       const errorRate = load.requests ? round(load.errors / load.requests) : 0;
       const bound =
         load.stoppedBy === 'time'
-          ? `; stopped at the ${LOAD_MAX_MS / 1000} s bound after ${load.requests} of ${maxRequests} requests`
+          ? `; stopped at the ${LOAD_MAX_MS / 1000} s bound after ${load.requests} of ${counted(maxRequests, 'request')}`
           : '';
-      const overall = `${load.requests} requests from ${users} users in ${(load.elapsedMs / 1000).toFixed(1)} s, ${throughputRps} requests/s, ${load.errors} errors${bound}`;
+      const overall = `${loadSummary({ ...load, users, throughputRps })}${bound}`;
       const out: Outcome[] = [];
       for (const cls of CLASS_ORDER) {
         const left = excluded.filter((i) => i.cls === cls).map((i) => i.label);
@@ -256,3 +258,14 @@ export const latencyChecks = defineChecks([
     },
   },
 ]);
+
+/** The first words of LAT-06's message: "160 requests from 4 users in 38 ms, 4210 requests/s, 0 errors". */
+export function loadSummary(load: {
+  requests: number;
+  users: number;
+  elapsedMs: number;
+  throughputRps: number;
+  errors: number;
+}): string {
+  return `${counted(load.requests, 'request')} from ${counted(load.users, 'user')} in ${formatDuration(load.elapsedMs)}, ${load.throughputRps} requests/s, ${counted(load.errors, 'error')}`;
+}

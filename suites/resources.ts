@@ -28,6 +28,7 @@ import type { Probe } from '../src/fhir/probe.js';
 import { recordReturned } from '../src/fhir/returned.js';
 import { validateResource } from '../src/fhir/validate.js';
 import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
+import { counted } from '../src/report/wording.js';
 
 const DATA_PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];
 
@@ -293,7 +294,7 @@ async function readEverything(ctx: RunContext, probe: Probe, profile: Profile): 
         })
       : failed.length
         ? fail(
-            `${failed.length} of ${chosen.length} resources returned by searches could not be read by id: ${some(
+            `${failed.length} of ${counted(chosen.length, 'resource')} returned by searches could not be read by id: ${some(
               failed.map((f) => `GET ${ref(f.resource)} → ${f.why!}`),
               3,
             )}`,

@@ -109,17 +109,23 @@ function versionByType(resource: unknown, depth = 0): FhirVersion | null {
 }
 
 /**
- * Guesses the FHIR version of a resource: by a type only one version has (MedicationOrder and
+ * The FHIR versions a resource can be: the one its type belongs to only (MedicationOrder and
  * Conformance are DSTU2, MedicationRequest and CapabilityStatement STU3), also inside a Bundle;
- * otherwise by the version it validates against (DSTU2 when both accept it); otherwise null.
+ * otherwise every version whose structure accepts it. Many resources are valid in both (an
+ * Observation of a glucose value reads the same in DSTU2 and STU3): then both are returned, since
+ * nothing in the resource says which one its author meant.
  */
-export function guessVersion(resource: unknown): FhirVersion | null {
+export function acceptingVersions(resource: unknown): FhirVersion[] {
   const byType = versionByType(resource);
-  if (byType) return byType;
-  if (!isObject(resource) || typeof resource.resourceType !== 'string') return null;
-  if (isValidResource(resource, 'dstu2')) return 'dstu2';
-  if (isValidResource(resource, 'stu3')) return 'stu3';
-  return null;
+  if (byType) return [byType];
+  if (!isObject(resource) || typeof resource.resourceType !== 'string') return [];
+  return (['dstu2', 'stu3'] as const).filter((v) => isValidResource(resource, v));
+}
+
+/** The one FHIR version a resource belongs to; null when no version accepts it, or both do. */
+export function guessVersion(resource: unknown): FhirVersion | null {
+  const versions = acceptingVersions(resource);
+  return versions.length === 1 ? versions[0]! : null;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

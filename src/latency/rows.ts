@@ -8,6 +8,7 @@ import type { Evidence, LatencyRow, Status } from '../report/model.js';
 import type { Budget } from './budgets.js';
 import { percentiles, round } from './percentiles.js';
 import type { Series } from './sampler.js';
+import { counted } from '../report/wording.js';
 
 export interface Judged {
   row: LatencyRow;
@@ -35,7 +36,7 @@ export function judge(
   } else if (series.errors > 0) {
     status = 'fail';
     const timeouts = series.timeouts ? `, ${series.timeouts} timed out` : '';
-    message = `${series.errors} of ${n} requests failed${timeouts} (first: ${series.firstFailureMessage ?? 'unknown'}); ${figures}${stopped}`;
+    message = `${series.errors} of ${counted(n, 'request')} failed${timeouts} (first: ${series.firstFailureMessage ?? 'unknown'}); ${figures}${stopped}`;
   } else if (p.p95 > budget.p95) {
     status = 'fail';
     message = `p95 ${ms(p.p95)} is over the ${ms(budget.p95)} budget (${budget.source}); ${figures}${stopped}`;
@@ -66,7 +67,10 @@ export function judge(
   const evidence: Evidence[] = [];
   if (series.firstFailure) evidence.push({ ...series.firstFailure.evidence, note: 'first failed request' });
   if (series.slowest) {
-    evidence.push({ ...series.slowest.evidence, note: `slowest successful request of ${n} samples` });
+    evidence.push({
+      ...series.slowest.evidence,
+      note: `slowest successful request of ${counted(n, 'sample')}`,
+    });
   }
   return {
     row,

@@ -9,6 +9,7 @@ import { describe, type Exchange } from '../http/exchange.js';
 import { allowedOverBudget } from './percentiles.js';
 import type { InteractionClass } from './budgets.js';
 import { Timings } from './timings.js';
+import { counted } from '../report/wording.js';
 
 export interface Interaction {
   cls: InteractionClass;
@@ -140,7 +141,7 @@ export async function sampleSeries(interaction: Interaction, opts: SampleOptions
     if (remaining > 0 && (series.errors > 0 || over > allowed)) {
       series.stoppedEarly = series.errors
         ? `stopped after a failed request; the row fails whatever the other samples show`
-        : `stopped after ${over} samples over budget; p95 could no longer meet it`;
+        : `stopped after ${counted(over, 'sample')} over budget; p95 could no longer meet it`;
       break;
     }
   }

@@ -96,15 +96,30 @@ export function listFaults(): FaultInfo[] {
   return FAULTS.map((f) => ({ ...f }));
 }
 
-/** Validates fault names; throws an Error that lists every valid name. */
+/**
+ * Fault names as the catalogue spells them, matched without regard to case ("lat-06" is LAT-06), and
+ * the names that match nothing.
+ */
+export function canonicalFaultNames(names: readonly string[]): { known: string[]; unknown: string[] } {
+  const byUpper = new Map(FAULTS.map((f) => [f.name.toUpperCase(), f.name]));
+  const known: string[] = [];
+  const unknown: string[] = [];
+  for (const name of names) {
+    const canonical = byUpper.get(name.trim().toUpperCase());
+    if (canonical === undefined) unknown.push(name);
+    else if (!known.includes(canonical)) known.push(canonical);
+  }
+  return { known, unknown };
+}
+
+/** Validates fault names (in any case); throws an Error that lists every valid name. */
 export function parseFaults(names: readonly string[] | undefined): ReadonlySet<string> {
-  const known = new Set(FAULTS.map((f) => f.name));
-  const unknown = (names ?? []).filter((n) => !known.has(n));
+  const { known, unknown } = canonicalFaultNames(names ?? []);
   if (unknown.length > 0) {
     throw new Error(
       `unknown fault name${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; ` +
-        `valid names: ${[...known].join(', ')}`,
+        `valid names: ${FAULTS.map((f) => f.name).join(', ')}`,
     );
   }
-  return new Set(names ?? []);
+  return new Set(known);
 }

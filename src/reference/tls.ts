@@ -1,13 +1,22 @@
 /**
  * A throw-away PKI for serving the reference partner over HTTPS: a CA and a server certificate for
- * 127.0.0.1, ::1 and localhost, made with the `openssl` command line (present on every CI image we use;
- * Node can verify certificates but not issue them). The CA's PEM is written to a file so that a run can
- * be given `--ca <file>`; the private keys stay in memory and in a directory only the user can read.
+ * 127.0.0.1, ::1 and localhost, made in-process with @peculiar/x509 over Node's WebCrypto, so the
+ * demo and `serve-reference --tls` need nothing but Node (no openssl binary). The CA's PEM is written
+ * to a file so that a run can be given `--ca <file>`; the CA's private key is never kept, so nobody
+ * can issue another certificate from it, and the server key stays in memory and in a directory only
+ * the user can read.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as X509Module from '@peculiar/x509';
+
+/** Loaded on first use: only the demo and `serve-reference --tls` need it, and it needs a Reflect polyfill. */
+async function loadX509(): Promise<typeof X509Module> {
+  await import('reflect-metadata');
+  return import('@peculiar/x509');
+}
 
 export interface TestPki {
   /** PEM of the CA certificate: what `--ca` trusts. */
@@ -30,57 +39,81 @@ export interface TestPkiOptions {
   dir?: string;
 }
 
-export function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const DAY_MS = 86_400_000;
+
+function serial(): string {
+  // A positive 64-bit serial: the top bit clear so DER never needs a sign byte.
+  const bytes = webcrypto.getRandomValues(new Uint8Array(8));
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return Buffer.from(bytes).toString('hex');
 }
 
-export function createTestPki(options: TestPkiOptions = {}): TestPki {
-  if (!opensslAvailable()) {
-    throw new Error(
-      'the openssl command is needed to make a test certificate (Debian: apt-get install openssl)',
-    );
-  }
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fhir-certify-tls-'));
-  const days = String(options.days ?? 30);
-  const path = (name: string): string => join(dir, name);
-  const openssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(
-    'req', '-x509', ...ec, '-keyout', path('ca.key'), '-out', path('ca.pem'), '-days', days,
-    '-subj', '/CN=fhir-certify test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ); // prettier-ignore
-  openssl('req', ...ec, '-keyout', path('server.key'), '-out', path('server.csr'), '-subj', '/CN=localhost');
-  const names = ['DNS:localhost', 'IP:127.0.0.1', 'IP:::1', ...(options.hosts ?? []).map((h) => `DNS:${h}`)];
-  writeFileSync(
-    path('server.ext'),
-    [
-      `subjectAltName=${names.join(',')}`,
-      'basicConstraints=CA:FALSE',
-      'keyUsage=critical,digitalSignature',
-      'extendedKeyUsage=serverAuth',
-    ].join('\n'),
+export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
+  const x509 = await loadX509();
+  const crypto = webcrypto;
+  // x509's types name the DOM's Crypto, which a Node-only build does not load; Node's webcrypto is that API.
+  x509.cryptoProvider.set(crypto as never);
+  const notBefore = new Date(Date.now() - 60_000); // a minute of clock skew between client and server
+  const notAfter = new Date(Date.now() + (options.days ?? 30) * DAY_MS);
+
+  const caKeys = await crypto.subtle.generateKey(EC, false, ['sign', 'verify']);
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: 'CN=fhir-certify test CA',
+    notBefore,
+    notAfter,
+    signingAlgorithm: SIGNING,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+
+  const serverKeys = await crypto.subtle.generateKey(EC, true, ['sign', 'verify']);
+  const names = [
+    { type: 'dns' as const, value: 'localhost' },
+    { type: 'ip' as const, value: '127.0.0.1' },
+    { type: 'ip' as const, value: '::1' },
+    ...(options.hosts ?? []).map((h) => ({ type: 'dns' as const, value: h })),
+  ];
+  const server = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: 'CN=localhost',
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    signingAlgorithm: SIGNING,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    extensions: [
+      new x509.SubjectAlternativeNameExtension(names),
+      new x509.BasicConstraintsExtension(false),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      await x509.AuthorityKeyIdentifierExtension.create(ca),
+    ],
+  });
+  const key = x509.PemConverter.encode(
+    await crypto.subtle.exportKey('pkcs8', serverKeys.privateKey),
+    'PRIVATE KEY',
   );
-  openssl(
-    'x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'),
-    '-CAcreateserial', '-out', path('server.pem'), '-days', days, '-extfile', path('server.ext'),
-  ); // prettier-ignore
-  // Only the CA certificate and the server's key and certificate are needed from here on.
-  rmSync(path('ca.key'));
-  rmSync(path('server.csr'));
+
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fhir-certify-tls-'));
+  const caCert = ca.toString('pem');
+  const caPath = join(dir, 'ca.pem');
+  writeFileSync(caPath, `${caCert}\n`);
+  writeFileSync(join(dir, 'server.key'), `${key}\n`, { mode: 0o600 });
+  const cert = server.toString('pem');
+  writeFileSync(join(dir, 'server.pem'), `${cert}\n`);
   return {
-    caCert: readFileSync(path('ca.pem'), 'utf8'),
-    caPath: path('ca.pem'),
-    key: readFileSync(path('server.key'), 'utf8'),
-    cert: readFileSync(path('server.pem'), 'utf8'),
+    caCert: `${caCert}\n`,
+    caPath,
+    key: `${key}\n`,
+    cert: `${cert}\n`,
     dir,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -33,6 +33,7 @@ nav.contents ul { list-style: none; margin: 0 0 8px; padding: 0; display: flex; 
 nav.contents a { font-weight: 600; }
 .req { font-weight: 700; white-space: nowrap; }
 .title { display: block; color: var(--muted); font-size: 0.9rem; font-weight: 400; }
+.ref { display: block; color: var(--muted); font-size: 0.75rem; font-weight: 400; font-family: ui-monospace, monospace; }
 .badge { display: inline-block; white-space: nowrap; font-weight: 700; font-size: 0.8rem; padding: 1px 8px; border-radius: 10px; border: 1px solid; }
 .s-pass { color: #0d5323; background: #e3f4e8; border-color: #0d5323; }
 .s-fail { color: #8c1d18; background: #fde7e6; border-color: #8c1d18; }

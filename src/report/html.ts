@@ -13,6 +13,7 @@ import { diagnosisSentence } from './diagnosis-text.js';
 import { css, script } from './html-style.js';
 import { layoutJson } from './json-layout.js';
 import { latencyChart } from './latency-chart.js';
+import { requirementRef } from './requirement-ref.js';
 import type { CheckRow, Evidence, Report, Status } from './model.js';
 import { statuses } from './model.js';
 import { familyNames, formatDuration, formatMs, groupByFamily, maskTenant, problemRows } from './rows.js';
@@ -205,7 +206,7 @@ ${rows}
 function checkRow(r: CheckRow, anchor: string): Markup {
   const evidence =
     r.evidence.length > 0 ? markup`<tr class="evidence"><td colspan="6">${evidenceDetails(r)}</td></tr>` : '';
-  return markup`<tr id="${anchor}" class="row-${r.status}"><th scope="row"><span class="req">${r.requirement}</span><span class="title">${r.title}</span></th><td>${r.level}</td><td>${badge(r.status)}</td><td>${r.subject ?? ''}</td><td class="msg">${r.message}</td><td class="num">${formatMs(r.durationMs)}</td></tr>
+  return markup`<tr id="${anchor}" class="row-${r.status}"><th scope="row"><span class="req">${r.requirement}</span><span class="title">${r.title}</span><span class="ref">${requirementRef(r.requirement)}</span></th><td>${r.level}</td><td>${badge(r.status)}</td><td>${r.subject ?? ''}</td><td class="msg">${r.message}</td><td class="num">${formatMs(r.durationMs)}</td></tr>
 ${evidence}`;
 }
 

@@ -5,6 +5,7 @@
  * <skipped>, warn → passed with the warning in <system-out>.
  */
 import type { CheckRow, Evidence, Report } from './model.js';
+import { CATALOGUE_FILE, requirementRef } from './requirement-ref.js';
 import { groupByFamily, oneLine } from './rows.js';
 import { verdictBanner } from './verdict.js';
 import { xmlAttr, xmlText } from './xml.js';
@@ -42,7 +43,12 @@ function evidenceLine(e: Evidence): string {
 
 /** The body of a failure or error: what a CI page shows under the message. */
 function detail(row: CheckRow): string {
-  const lines = [row.message, '', `requirement: ${row.requirement} (${row.level})`, `row: ${row.id}`];
+  const lines = [
+    row.message,
+    '',
+    `requirement: ${row.requirement} (${row.level}), explained in ${requirementRef(row.requirement)}`,
+    `row: ${row.id}`,
+  ];
   if (row.subject) lines.push(`subject: ${row.subject}`);
   if (row.evidence.length > 0) {
     lines.push('evidence (full requests and responses in report.html):');
@@ -64,9 +70,9 @@ function testcase(row: CheckRow, classname: string): string {
     case 'na':
     case 'manual':
       // The Jenkins schema gives <skipped> text content only, so the reason is its text.
-      return `${open}>\n      <skipped>${xmlText(`${SKIP_WORD[row.status]}: ${row.message}`)}</skipped>\n    </testcase>`;
+      return `${open}>\n      <skipped>${xmlText(`${SKIP_WORD[row.status]}: ${row.message} (${requirementRef(row.requirement)})`)}</skipped>\n    </testcase>`;
     case 'warn':
-      return `${open}>\n      <system-out>${xmlText(`WARNING (${row.level}): ${row.message}`)}</system-out>\n    </testcase>`;
+      return `${open}>\n      <system-out>${xmlText(`WARNING (${row.level}): ${row.message} (${requirementRef(row.requirement)})`)}</system-out>\n    </testcase>`;
     default:
       return `${open}/>`;
   }
@@ -115,6 +121,7 @@ function suiteProperties(report: Report): string {
     ['certifiable', String(report.certifiable)],
     ['result', resultText(report)],
     ['digest', report.digest],
+    ['requirements', `each ID is explained in fhir-certify's ${CATALOGUE_FILE}#<id in lower case>`],
   ];
   return (
     '    <properties>\n' +

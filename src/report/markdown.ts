@@ -6,6 +6,7 @@ import { appendFile } from 'node:fs/promises';
 import { diagnosisSentence } from './diagnosis-text.js';
 import type { Report } from './model.js';
 import { statuses } from './model.js';
+import { requirementRef } from './requirement-ref.js';
 import { formatMs, oneLine, problemRows } from './rows.js';
 import { verdictBanner } from './verdict.js';
 
@@ -63,7 +64,7 @@ export function renderMarkdown(report: Report): string {
           .map((r) => [
             `**${escapeMarkdown(r.requirement)}**`,
             r.status,
-            escapeMarkdown(r.title, 120),
+            `${escapeMarkdown(r.title, 120)} (${escapeMarkdown(requirementRef(r.requirement))})`,
             escapeMarkdown(r.subject, 80),
             escapeMarkdown(r.message),
           ]),

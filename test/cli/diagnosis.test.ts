@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
-import { createTestPki, opensslAvailable } from '../../src/reference/tls.js';
+import { createTestPki } from '../../src/reference/tls.js';
 import type { CheckRow, Report } from '../../src/report/model.js';
 import { conformantCapability, fhirMediaType } from '../helpers/capability.js';
 import { rowsOf, runCli, statusOf, type CliRun } from '../helpers/cli.js';
@@ -132,9 +132,9 @@ describe('a partner that cannot be reached at all', () => {
     expect(run.everything()).not.toMatch(/the run has no credentials/);
   });
 
-  describe.skipIf(!opensslAvailable())('a TLS certificate that does not validate', () => {
+  describe('a TLS certificate that does not validate', () => {
     it('is still SEC-02’s own failure; every other row that needs the partner is skipped naming it', async () => {
-      const pki = createTestPki();
+      const pki = await createTestPki();
       const partner = await startReferencePartner({ tls: { key: pki.key, cert: pki.cert } });
       open.push(partner, { close: async () => pki.dispose() });
       const run = await runCli(

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runValidate, validateCommand } from '../../src/cli/commands/validate.js';
 import { ExitRequest } from '../../src/cli/io.js';
+import { sharedPath, sharedTitle } from '../helpers/shared.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'fhir');
 const tmp = mkdtempSync(join(tmpdir(), 'fhir-certify-validate-'));
@@ -78,4 +79,41 @@ describe('fhir-certify validate', () => {
     await expect(failing).rejects.toBeInstanceOf(ExitRequest);
     await expect(failing).rejects.toMatchObject({ code: 1 });
   });
+});
+
+describe('fhir-certify validate: which version a file is', () => {
+  const either = join(import.meta.dirname, '..', 'fixtures', 'fhir-either', 'observation-glucose.json');
+
+  it('says "valid in both" for a resource that reads the same in DSTU2 and STU3, not "dstu2 (detected)"', async () => {
+    const out = await runValidate([either]);
+    expect(out.exitCode).toBe(0);
+    expect(out.files[0]).toMatchObject({ version: null, validIn: ['dstu2', 'stu3'], valid: true });
+    expect(out.output).toMatch(
+      /observation-glucose\.json\s+│ Observation\s+│ dstu2 or stu3 \(valid in both\)\s+│ valid/,
+    );
+    expect(out.output).not.toContain('(detected)');
+    // Asked for one version, it is validated as that version.
+    expect((await runValidate([either], { fhirVersion: 'stu3' })).files[0]).toMatchObject({
+      version: 'stu3',
+      valid: true,
+    });
+  });
+
+  for (const version of ['stu3', 'dstu2'] as const) {
+    const dir = sharedPath('fhir-examples', version);
+    it.skipIf(!existsSync(dir))(
+      sharedTitle(`labels none of the official ${version.toUpperCase()} examples as the other version`, dir),
+      async () => {
+        const out = await runValidate([dir]);
+        const other = version === 'stu3' ? 'dstu2' : 'stu3';
+        expect(out.files.length).toBeGreaterThan(100);
+        expect(out.files.filter((f) => f.version === other).map((f) => f.file)).toEqual([]);
+        expect(out.files.filter((f) => !f.valid).map((f) => f.file)).toEqual([]);
+        // Most of them are recognised as their own version; the rest are valid in both.
+        const own = out.files.filter((f) => f.version === version).length;
+        expect(own).toBeGreaterThan(out.files.length * 0.75);
+        expect(out.files.every((f) => f.version === version || f.validIn?.length === 2)).toBe(true);
+      },
+    );
+  }
 });

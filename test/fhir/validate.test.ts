@@ -2,7 +2,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guessVersion, isValidResource, resourceTypesOf, validateResource } from '../../src/fhir/validate.js';
+import {
+  acceptingVersions,
+  guessVersion,
+  isValidResource,
+  resourceTypesOf,
+  validateResource,
+} from '../../src/fhir/validate.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'fhir');
 const read = (version: string, name: string): Record<string, unknown> =>
@@ -119,6 +125,10 @@ describe('validateResource on the project fixtures', () => {
       guessVersion({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'MedicationRequest' } }] }),
     ).toBe('stu3');
     expect(guessVersion({ resourceType: 'Patient', nonsense: 1 })).toBeNull();
+    // Valid in both versions, and nothing in it says which: no guess rather than a wrong one.
+    const either = { resourceType: 'Observation', status: 'final', code: { text: 'glucose' } };
+    expect(acceptingVersions(either)).toEqual(['dstu2', 'stu3']);
+    expect(guessVersion(either)).toBeNull();
     expect(guessVersion('x')).toBeNull();
     expect(resourceTypesOf('dstu2')).toContain('MedicationOrder');
     expect(resourceTypesOf('stu3')).not.toContain('MedicationOrder');

@@ -1,7 +1,8 @@
 /** Runs the fhir-certify program in-process and collects what a user would see. */
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import type { Report } from '../../src/report/model.js';
 
@@ -17,8 +18,18 @@ export interface CliRun {
   everything(): string;
 }
 
+/**
+ * Every run's folder lives until the test file ends (tests read reports in later tests of the same
+ * file), then goes: registered on import, this hook belongs to the importing file.
+ */
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, withOut = true): Promise<CliRun> {
   const out = mkdtempSync(join(tmpdir(), 'fhir-certify-test-'));
+  folders.push(out);
   let stdout = '';
   let stderr = '';
   const code = await main(withOut ? [...args, '--out', out] : args, {

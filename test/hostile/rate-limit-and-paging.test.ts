@@ -172,7 +172,7 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
     };
     const { rows } = await runTestChecks([latencyRow], options());
     expect(rows[0]!.status).toBe('fail');
-    expect(rows[0]!.message).toMatch(/1 of 1 requests failed .*HTTP 429/);
+    expect(rows[0]!.message).toMatch(/1 of 1 request failed .*HTTP 429/);
     // One request: the sample was not retried after the Retry-After, and sampling stopped at the failure.
     expect(limit.hits()).toBe(1);
   });

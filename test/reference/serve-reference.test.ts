@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { ExitRequest } from '../../src/cli/io.js';
 import { serveReferenceCommand } from '../../src/cli/commands/serve-reference.js';
+import { main } from '../../src/cli/program.js';
 import { listFaults } from '../../src/reference/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,7 +49,8 @@ describe('serve-reference', () => {
   });
 
   it('refuses an unknown fault with exit 2 and says how to list them', async () => {
-    const { code, sink } = await run(['--fault', 'META-99']);
+    const sink = io();
+    const code = await main(['serve-reference', '--fault', 'META-99'], sink);
     expect(code).toBe(2);
     expect(sink.err.join('')).toMatch(/unknown fault "META-99".*--list-faults/);
   });

@@ -102,5 +102,9 @@ describe('the reference partner with fault LAT-04 (slow searches)', () => {
     expect(searches.length).toBeGreaterThan(5);
     // Slow beyond the budget, the verdict is settled after one sample of three.
     for (const l of searches) expect(l).toMatchObject({ status: 'fail', samples: 1, errors: 0 });
+    // One sample is "1 sample", in the message and in the evidence note alike.
+    const words = JSON.stringify(run.rows.filter((r) => r.requirement === 'LAT-04'));
+    expect(words).not.toMatch(/\b1 samples\b/);
+    expect(words).toMatch(/slowest successful request of 1 sample"/);
   }, 90_000);
 });

@@ -2,10 +2,9 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { serveReferenceCommand } from '../../src/cli/commands/serve-reference.js';
-import { opensslAvailable } from '../../src/reference/tls.js';
 import { rowsOf, runCli } from '../helpers/cli.js';
 
-describe.skipIf(!opensslAvailable())('serve-reference --tls', () => {
+describe('serve-reference --tls (no openssl needed)', () => {
   it('serves HTTPS, prints the CA file for --ca, and removes it on stop', async () => {
     let stdout = '';
     let stderr = '';

@@ -11,8 +11,9 @@ import { certify } from '../../certify.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
 import { startReferencePartner } from '../../reference/index.js';
 import { rotateSecret } from '../../reference/rotate.js';
-import { createTestPki, opensslAvailable } from '../../reference/tls.js';
+import { createTestPki } from '../../reference/tls.js';
 import { ExitRequest, type CliIo } from '../io.js';
+import { faultNamesOrFail } from './serve-reference.js';
 
 const SECRET_ENV = 'FHIR_CERTIFY_DEMO_SECRET';
 const ROTATED_ENV = 'FHIR_CERTIFY_DEMO_ROTATED_SECRET';
@@ -34,16 +35,15 @@ export function demoCommand(io: CliIo): Command {
     )
     .option('--quiet', 'no progress: neither the live line on a terminal nor the per-family lines in a log')
     .action(async (flags: RawOptions & { fault?: string[] }) => {
-      // Without openssl there is no certificate to serve; the demo then runs over http and says why it fails SEC-01.
-      const pki = opensslAvailable() ? createTestPki() : undefined;
-      if (!pki)
-        io.stderr(
-          'fhir-certify demo: openssl is not installed, so the partner runs over plain http and cannot pass SEC-01\n',
-        );
+      const faults = faultNamesOrFail(flags.fault ?? []);
+      const pki = await createTestPki();
       const partner = await startReferencePartner({
-        faults: flags.fault ?? [],
+        faults,
         tokenTtlSeconds: TOKEN_TTL_S,
-        ...(pki ? { tls: { key: pki.key, cert: pki.cert } } : {}),
+        tls: { key: pki.key, cert: pki.cert },
+      }).catch((err: unknown) => {
+        pki.dispose();
+        throw err;
       });
       const passed: boolean[] = [];
       try {
@@ -53,7 +53,7 @@ export function demoCommand(io: CliIo): Command {
           );
           const oldSecret = partner.clientSecret;
           const newSecret = randomBytes(24).toString('base64url');
-          await rotateSecret(partner, newSecret, pki?.caCert);
+          await rotateSecret(partner, newSecret, pki.caCert);
           const options = resolveRunOptions(
             {
               baseUrl: partner.baseUrl(version),
@@ -63,7 +63,7 @@ export function demoCommand(io: CliIo): Command {
               tenant: partner.tenants,
               maxExpiryWait: TOKEN_TTL_S + 5,
               samples: flags.samples ?? 10,
-              ...(pki ? { ca: pki.caPath } : { allowInsecureHttp: true }),
+              ca: pki.caPath,
               ...pick(flags, ['out', 'format', 'quiet']),
             },
             { ...io.env, [SECRET_ENV]: oldSecret, [ROTATED_ENV]: newSecret },
@@ -78,7 +78,7 @@ export function demoCommand(io: CliIo): Command {
         }
       } finally {
         await partner.close();
-        pki?.dispose();
+        pki.dispose();
       }
       const ok = passed.every(Boolean);
       io.stdout(

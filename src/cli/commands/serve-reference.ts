@@ -7,10 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { listFaults, startReferencePartner } from '../../reference/index.js';
+import { ConfigError } from '../../config/errors.js';
+import { listFaults, startReferencePartner, type ReferencePartner } from '../../reference/index.js';
+import { canonicalFaultNames } from '../../reference/faults.js';
 import { generateSecret } from '../../reference/oauth.js';
 import { createTestPki } from '../../reference/tls.js';
-import { ExitRequest, processIo, type CliIo } from '../io.js';
+import { processIo, type CliIo } from '../io.js';
 
 const SECRET_ENV = 'FHIR_CERTIFY_CLIENT_SECRET';
 
@@ -46,6 +48,56 @@ export function faultTable(): string {
   return faults.map((f) => `${f.name.padEnd(width)}  ${f.description}`).join('\n');
 }
 
+/** The catalogue's spelling of each fault name given in any case; an unknown one is a usage error. */
+export function faultNamesOrFail(names: readonly string[]): string[] {
+  const { known, unknown } = canonicalFaultNames(names);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `unknown fault ${unknown.map((f) => JSON.stringify(f)).join(', ')}; ` +
+        'run "fhir-certify serve-reference --list-faults" to see the valid names.',
+    );
+  return known;
+}
+
+function readPem(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(`cannot read the ${flag} file ${file} (${reason}); give a readable PEM file.`);
+  }
+}
+
+/** Starts the partner; an address the machine cannot listen on is the user's to fix, not a harness fault. */
+async function startOrExplain(
+  options: Parameters<typeof startReferencePartner>[0] & { host: string; port: number },
+): Promise<ReferencePartner> {
+  try {
+    return await startReferencePartner(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE')
+      throw new ConfigError(
+        `port ${options.port} is already in use on ${options.host}; choose another --port or 0 for a free one.`,
+      );
+    if (code === 'EACCES')
+      throw new ConfigError(
+        `not allowed to listen on ${where}; choose a --port above 1023 or 0 for a free one.`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new ConfigError(
+        `cannot listen on ${where}: no such local address; give --host an address of this machine (e.g. 127.0.0.1).`,
+      );
+    // OpenSSL's own codes: a key or certificate it cannot decode, or a key that does not match.
+    if (options.tls && code?.startsWith('ERR_OSSL'))
+      throw new ConfigError(
+        `the --tls-key/--tls-cert files are not a matching PEM key and certificate (${(err as Error).message}).`,
+      );
+    throw err;
+  }
+}
+
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -62,33 +114,22 @@ export function serveReferenceCommand(io: CliIo = processIo): Command {
     .option('--token-ttl <s>', 'access token lifetime in seconds', integer(1, 86_400), 3600)
     .option('--tls-key <file>', 'PEM private key: serve HTTPS')
     .option('--tls-cert <file>', 'PEM certificate for --tls-key')
-    .option(
-      '--tls',
-      'serve HTTPS with a CA and certificate made for this run (needs openssl); prints the CA file for --ca',
-    )
+    .option('--tls', 'serve HTTPS with a CA and certificate made for this run; prints the CA file for --ca')
     .action(async (options: ServeOptions) => {
       if (options.listFaults) {
         io.stdout(`${faultTable()}\n`);
         return;
       }
-      const known = new Set(listFaults().map((f) => f.name));
-      const unknown = options.fault.filter((f) => !known.has(f));
-      if (unknown.length > 0) {
-        io.stderr(
-          `fhir-certify: unknown fault ${unknown.map((f) => JSON.stringify(f)).join(', ')}; ` +
-            'run "fhir-certify serve-reference --list-faults" to see the valid names.\n',
-        );
-        throw new ExitRequest(2);
-      }
-      if ((options.tlsKey === undefined) !== (options.tlsCert === undefined)) {
-        io.stderr('fhir-certify: --tls-key and --tls-cert go together.\n');
-        throw new ExitRequest(2);
-      }
-      if (options.tls && options.tlsKey !== undefined) {
-        io.stderr('fhir-certify: use --tls or --tls-key/--tls-cert, not both.\n');
-        throw new ExitRequest(2);
-      }
-      const pki = options.tls ? createTestPki() : undefined;
+      const faults = faultNamesOrFail(options.fault);
+      if ((options.tlsKey === undefined) !== (options.tlsCert === undefined))
+        throw new ConfigError('--tls-key and --tls-cert go together; give both or neither.');
+      if (options.tls && options.tlsKey !== undefined)
+        throw new ConfigError('use --tls or --tls-key/--tls-cert, not both.');
+      const ownTls =
+        options.tlsKey !== undefined && options.tlsCert !== undefined
+          ? { key: readPem(options.tlsKey, '--tls-key'), cert: readPem(options.tlsCert, '--tls-cert') }
+          : undefined;
+      const pki = options.tls ? await createTestPki() : undefined;
 
       let secretFile: string | undefined;
       let secret = io.env[SECRET_ENV];
@@ -98,28 +139,31 @@ export function serveReferenceCommand(io: CliIo = processIo): Command {
         secretFile = join(dir, 'client-secret');
         writeFileSync(secretFile, secret, { mode: 0o600 });
       }
-      const partner = await startReferencePartner({
-        host: options.host,
-        port: options.port,
-        faults: options.fault,
-        patientsPerTenant: options.patients,
-        tokenTtlSeconds: options.tokenTtl,
-        clientSecret: secret,
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(pki ? { tls: { key: pki.key, cert: pki.cert } } : {}),
-        ...(options.tlsKey !== undefined && options.tlsCert !== undefined
-          ? {
-              tls: { key: readFileSync(options.tlsKey, 'utf8'), cert: readFileSync(options.tlsCert, 'utf8') },
-            }
-          : {}),
-      });
+      let partner: ReferencePartner;
+      try {
+        partner = await startOrExplain({
+          host: options.host,
+          port: options.port,
+          faults,
+          patientsPerTenant: options.patients,
+          tokenTtlSeconds: options.tokenTtl,
+          clientSecret: secret,
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(pki ? { tls: { key: pki.key, cert: pki.cert } } : {}),
+          ...(ownTls ? { tls: ownTls } : {}),
+        });
+      } catch (err) {
+        if (secretFile !== undefined) rmSync(join(secretFile, '..'), { recursive: true, force: true });
+        pki?.dispose();
+        throw err;
+      }
       const [tenantA, tenantB] = partner.tenants;
       const out = [
         'fhir-certify reference partner is running (synthetic data only).',
         `  DSTU2 base:   ${partner.baseUrl('dstu2')}`,
         `  STU3 base:    ${partner.baseUrl('stu3')}`,
         `  token URL:    ${partner.tokenUrl}`,
-        `  rotation URL: ${partner.rotationUrl}  (see src/reference/oauth.ts)`,
+        `  rotation URL: ${partner.rotationUrl}  (POST form: client_id, client_secret = the current one, new_secret)`,
         `  client id:    ${partner.clientId}`,
         `  tenant A:     ${tenantA}`,
         `  tenant B:     ${tenantB}`,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import type { FhirVersion } from '../../engine/state.js';
-import { guessVersion, validateResource } from '../../fhir/validate.js';
+import { acceptingVersions, validateResource } from '../../fhir/validate.js';
 import type { ValidationIssue } from '../../fhir/validate.js';
 import { EXIT, ExitRequest, processIo } from '../io.js';
 import type { CliIo } from '../io.js';
@@ -21,8 +21,10 @@ export interface ValidateOptions {
 export interface FileVerdict {
   file: string;
   resourceType?: string;
-  /** The version validated against; null when auto-detection found none that accepts the file. */
+  /** The version validated against; null when auto-detection found none, or both, accept the file. */
   version: FhirVersion | null;
+  /** Auto-detection only: both versions accept the file and nothing in it says which one it is. */
+  validIn?: FhirVersion[];
   valid: boolean;
   issues: ValidationIssue[];
   /** Set when the file could not be validated at all (missing, not JSON, not a resource). */
@@ -52,10 +54,12 @@ async function collectJsonFiles(dir: string): Promise<string[]> {
 function validateAs(
   resource: unknown,
   requested: 'auto' | FhirVersion,
-): Pick<FileVerdict, 'version' | 'issues'> {
+): Pick<FileVerdict, 'version' | 'issues' | 'validIn'> {
   if (requested !== 'auto') return { version: requested, issues: validateResource(resource, requested) };
-  const guessed = guessVersion(resource);
-  if (guessed) return { version: guessed, issues: validateResource(resource, guessed) };
+  const versions = acceptingVersions(resource);
+  if (versions.length === 2) return { version: null, validIn: versions, issues: [] };
+  const [only] = versions;
+  if (only) return { version: only, issues: validateResource(resource, only) };
   // Neither version accepts it: report against the one it is closer to.
   const d2 = validateResource(resource, 'dstu2');
   const s3 = validateResource(resource, 'stu3');
@@ -106,8 +110,15 @@ async function validateFile(
       error: 'not a FHIR resource: a JSON object with a "resourceType" string is expected',
     };
   }
-  const { version, issues } = validateAs(resource, requested);
-  return { file: shownAs, resourceType, version, valid: issues.length === 0 && version !== null, issues };
+  const { version, issues, validIn } = validateAs(resource, requested);
+  return {
+    file: shownAs,
+    resourceType,
+    version,
+    ...(validIn ? { validIn } : {}),
+    valid: issues.length === 0 && (version !== null || validIn !== undefined),
+    issues,
+  };
 }
 
 function resultText(v: FileVerdict): string {
@@ -121,6 +132,7 @@ function resultText(v: FileVerdict): string {
 function versionText(v: FileVerdict, requested: 'auto' | FhirVersion): string {
   if (v.error) return '';
   if (v.version) return requested === 'auto' ? `${v.version} (detected)` : v.version;
+  if (v.validIn) return `${v.validIn.join(' or ')} (valid in both)`;
   return 'none accepts it';
 }
 
@@ -192,6 +204,8 @@ export function validateCommand(io: CliIo = processIo): Command {
     .action(async (paths: string[], opts: ValidateOptions) => {
       const outcome = await runValidate(paths, opts);
       io.stdout(outcome.output);
+      const unreadable = outcome.files.find((f) => f.error);
+      if (unreadable) io.stderr(`fhir-certify validate: ${unreadable.file}: ${unreadable.error}.\n`);
       if (outcome.exitCode !== EXIT.ok) throw new ExitRequest(outcome.exitCode);
     });
 }
