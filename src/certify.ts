@@ -6,7 +6,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ConfigError } from './config/errors.js';
 import type { Check } from './engine/check.js';
 import type { RunOptions } from './engine/options.js';
 import { runChecks } from './engine/run-checks.js';

@@ -2,8 +2,7 @@
  * Flags, config file and environment become one validated RunOptions. Flags win over the file; the
  * secret comes only from the environment. Every problem is a ConfigError whose message says what to fix.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ed25519Private } from '../report/verify.js';
 import { defaultOptions, type ReportFormat, type RunOptions } from '../engine/options.js';
 import { requirements } from '../engine/requirements.js';
