@@ -51,6 +51,8 @@ export function makeUnusual(mapped: Mapped[], context: UnusualContext): Mapped[]
   for (const m of mapped)
     if (m.resource.resourceType === 'Location') locations.set(m.resource.id, m.resource);
   let n = 0;
+  // Encounters alternate contained and version-specific Location references, so every patient has both.
+  let encounters = 0;
   for (const m of mapped) {
     const r = m.resource;
     const index = n++;
@@ -62,7 +64,7 @@ export function makeUnusual(mapped: Mapped[], context: UnusualContext): Mapped[]
         observation(r, index);
         break;
       case 'Encounter':
-        encounter(r, index, locations);
+        encounter(r, encounters++, locations);
         break;
       case 'Condition':
         if (typeof r.onsetDateTime === 'string') r.onsetDateTime = partial(r.onsetDateTime);
