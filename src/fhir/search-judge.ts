@@ -164,9 +164,12 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
     } else if (order.length > 1) {
       out.notes.push(`newest first (${order[0]!.d.text} … ${order[order.length - 1]!.d.text})`);
     }
+    // A match without a date is the data's fault, judged by the resource's own RES row; the search
+    // is judged on the order of the matches that can be ordered, and says what it could not order.
     if (undated.length) {
-      out.problems.push(
-        `${undated.length} match(es) have no ${datePath} to order by: ${some(undated.map((x) => ref(x.m)))}`,
+      const none = order.length < 2 ? '; the order could not be judged' : '';
+      out.notes.push(
+        `${undated.length} match(es) have no ${datePath} and were left out of the order: ${some(undated.map((x) => ref(x.m)))}${none}`,
       );
     }
   }
@@ -212,7 +215,9 @@ async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement):
 /**
  * Every instance that refers to the patient, as an unfiltered search of the type lists them, must
  * be returned. When the probe has none, a patient who has one is searched for instead, so a search
- * that never finds anything cannot pass on a probe with no data.
+ * that never finds anything cannot pass on a probe with no data. The listing follows its pages up to
+ * --max-pages (a partner may page by 3 whatever _count asks); when pages were left, the row says the
+ * look was partial.
  */
 async function judgeComplete(input: JudgeInput, referencePath: string, out: Judgement): Promise<void> {
   const { ctx, probe, query, result, version } = input;
@@ -226,15 +231,16 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     (k) => patientParams.has(k) || k === '_count' || k.startsWith('_sort'),
     [['_count', '100']],
   );
-  const listing = await runSearch(ctx, probe.tenant, unfiltered, {
-    resultType: query.resultType,
-    maxPages: 1,
-  });
+  const listing = await runSearch(ctx, probe.tenant, unfiltered, { resultType: query.resultType });
   out.extra.push(listing);
   if (listing.fatal) {
     out.notes.push(`completeness not shown: ${listing.fatal}`);
     return;
   }
+  const read = `${listing.matches.length} ${query.resultType} over ${listing.exchanges.length} page(s)`;
+  const partial = listing.truncated
+    ? ` (the look was partial: the listing went on past --max-pages ${ctx.options.maxPages}; ${read} read)`
+    : '';
   const owner = (m: ResourceLike): string | undefined =>
     strings(m, referencePath, version)
       .map(patientIdOf)
@@ -245,17 +251,17 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     const lost = probes.filter((m) => !found.has(m.id));
     if (lost.length) {
       out.problems.push(
-        `${some(lost.map(ref))} refer(s) to Patient/${probe.id} (listed by ${unfiltered.path}?_count=100) but the search did not return it`,
+        `${some(lost.map(ref))} refer(s) to Patient/${probe.id} (listed by ${unfiltered.path}?_count=100, ${read}) but the search did not return it`,
       );
     } else
       out.notes.push(
-        `it returns all ${probes.length} ${query.resultType} of Patient/${probe.id} that a listing shows`,
+        `it returns all ${probes.length} ${query.resultType} of Patient/${probe.id} that a listing shows${partial}`,
       );
     return;
   }
   const other = listing.matches.find((m) => owner(m) !== undefined);
   if (!other) {
-    out.notes.push(`the tenant lists no ${query.resultType} that refers to a patient`);
+    out.notes.push(`the tenant lists no ${query.resultType} that refers to a patient${partial}`);
     return;
   }
   const otherId = owner(other)!;
@@ -268,7 +274,11 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     out.problems.push(
       `Patient/${probe.id} has no ${query.resultType}; asked for Patient/${otherId}, whose ${ref(other)} a listing shows, the search did not return it`,
     );
-  } else out.notes.push(`Patient/${probe.id} has none; for Patient/${otherId} it returns ${ref(other)}`);
+  } else {
+    out.notes.push(
+      `Patient/${probe.id} has none${partial ? ' that the listing shows' : ''}; for Patient/${otherId} it returns ${ref(other)}${partial}`,
+    );
+  }
 }
 
 export function allEvidence(result: SearchResult, judgement: Judgement) {
