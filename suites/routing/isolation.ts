@@ -65,20 +65,32 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   const exchanges: Exchange[] = [];
   const evidence = (): Outcome['evidence'] => exchanges.map((e) => e.evidence);
 
-  // What the owner's token finds.
-  let samples: ResourceLike[];
+  // What the owner's token finds: the probe's own, or when the probe has none, any of the tenant's,
+  // so isolation is tested for every type the tenant holds, not only those the probe happens to have.
+  let samples: ResourceLike[] = [];
+  let sampledFrom = '';
   if (type === 'Patient') {
     samples = [probe.patient as ResourceLike];
   } else {
-    const own = await asTenant(ctx, owner, request(ctx, ownSearch(ctx, type), values));
-    exchanges.push(own);
-    const body = own.status === 200 ? own.json() : undefined;
-    samples = body?.ok
-      ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
-      : [];
+    const searches = [ownSearch(ctx, type)];
+    if (isPatientScoped(searches[0]!)) searches.push(tenantWideSearch(type));
+    const tried: string[] = [];
+    for (const search of searches) {
+      const own = await asTenant(ctx, owner, request(ctx, search, values));
+      exchanges.push(own);
+      const body = own.status === 200 ? own.json() : undefined;
+      samples = body?.ok
+        ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
+        : [];
+      tried.push(`${label(search)} answered ${describe(own)}`);
+      if (samples.length > 0) {
+        if (search !== searches[0]) sampledFrom = ` (Patient/${probe.id} has none; sampled tenant-wide)`;
+        break;
+      }
+    }
     if (samples.length === 0) {
       return na(
-        `tenant ${short(owner)}… has no ${type} to cross-check (its own search answered ${describe(own)} with none)`,
+        `tenant ${short(owner)}… has no ${type} to cross-check, so its isolation is untested: ${tried.join(', then ')} with none`,
         {
           subject,
           evidence: evidence(),
@@ -117,7 +129,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
     const leaked = body?.ok ? leakIn(bundleEntries(body.value)) : undefined;
     if (leaked) problems.push(`${label(search)} found tenant ${short(owner)}…'s ${leaked}`);
   }
-  const what = `${samples.length} ${type} of tenant ${short(owner)}…`;
+  const what = `${samples.length} ${type} of tenant ${short(owner)}…${sampledFrom}`;
   return problems.length
     ? fail(`tenant ${short(other)}…'s token reaches ${what}: ${problems.join('; ')}`, {
         subject,
@@ -137,6 +149,17 @@ function hasId(r: ResourceLike): boolean {
 function ownSearch(ctx: RunContext, type: string): RequestTemplate {
   const fetch = ctx.state.profile?.resources.find((r) => r.type === type)?.fetch;
   if (fetch && !fetch.path.includes('/')) return { ...fetch, params: { ...fetch.params, _count: '10' } };
+  return { path: type, params: { _count: String(SAMPLES_PER_TYPE) } };
+}
+
+function isPatientScoped(template: RequestTemplate): boolean {
+  return Object.values(template.params ?? {}).some((v) =>
+    (Array.isArray(v) ? v : [v]).some((s) => String(s).includes('{probe.')),
+  );
+}
+
+/** The first few of a type in the whole tenant, whoever they belong to. */
+function tenantWideSearch(type: string): RequestTemplate {
   return { path: type, params: { _count: String(SAMPLES_PER_TYPE) } };
 }
 
@@ -160,7 +183,7 @@ function leakSearches(
   }
   const searches: RequestTemplate[] = [{ path: type, params: { _id: ids } }];
   const own = ownSearch(ctx, type);
-  if (own.params && Object.values(own.params).some((v) => String(v).includes('{probe.'))) searches.push(own);
+  if (isPatientScoped(own)) searches.push(own);
   return searches;
 }
 
