@@ -24,6 +24,7 @@ import type { FhirVersion } from './versions.js';
 import { VERSIONS } from './versions.js';
 
 export { listFaults, listVariations };
+export { VARIANTS } from './variations.js';
 export type { FaultInfo } from './faults.js';
 export type { Variant, Variation } from './variations.js';
 export type { FhirVersion } from './versions.js';

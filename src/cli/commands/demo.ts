@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { certify } from '../../certify.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
-import { startReferencePartner } from '../../reference/index.js';
+import { startReferencePartner, VARIANTS, type Variant } from '../../reference/index.js';
 import { rotateSecret } from '../../reference/rotate.js';
 import { createTestPki, opensslAvailable } from '../../reference/tls.js';
 import { ExitRequest, type CliIo } from '../io.js';
@@ -32,8 +32,18 @@ export function demoCommand(io: CliIo): Command {
       'switch on a named nonconformity of the reference partner, to see a failing report',
       collect,
     )
+    .option(
+      '--variant <name>',
+      'reference partner variant: standard, or unusual (conformant, every legal less common way; see serve-reference --list-variations)',
+    )
     .option('--quiet', 'no progress line')
-    .action(async (flags: RawOptions & { fault?: string[] }) => {
+    .action(async (flags: RawOptions & { fault?: string[]; variant?: string }) => {
+      if (flags.variant !== undefined && !(VARIANTS as readonly string[]).includes(flags.variant)) {
+        io.stderr(
+          `fhir-certify demo: unknown variant ${JSON.stringify(flags.variant)}; valid variants: ${VARIANTS.join(', ')}\n`,
+        );
+        throw new ExitRequest(2);
+      }
       // Without openssl there is no certificate to serve; the demo then runs over http and says why it fails SEC-01.
       const pki = opensslAvailable() ? createTestPki() : undefined;
       if (!pki)
@@ -43,6 +53,7 @@ export function demoCommand(io: CliIo): Command {
       const partner = await startReferencePartner({
         faults: flags.fault ?? [],
         tokenTtlSeconds: TOKEN_TTL_S,
+        ...(flags.variant !== undefined ? { variant: flags.variant as Variant } : {}),
         ...(pki ? { tls: { key: pki.key, cert: pki.cert } } : {}),
       });
       const passed: boolean[] = [];
