@@ -199,15 +199,24 @@ async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement):
   }
   const first = result.firstPage[0];
   const firstDate = first ? dateOf(first, datePath, version) : undefined;
+  const partial = all.truncated
+    ? ` (the look was partial: the unsorted search went on past --max-pages ${ctx.options.maxPages})`
+    : '';
   if (!first) {
     out.problems.push(`no match, but ${ref(newest.m)} (${newest.d.text}) of Patient/${probe.id} exists`);
-  } else if (!firstDate || firstDate.ms < newest.d.ms) {
+  } else if (!firstDate) {
+    // FHIR does not say where a resource without the sort value goes: the data's fault (its RES row
+    // says so), not the search's, and the order cannot be judged on it.
+    out.notes.push(
+      `the first match ${ref(first)} has no ${datePath}, so whether it is the latest cannot be judged`,
+    );
+  } else if (firstDate.ms < newest.d.ms) {
     out.problems.push(
-      `the first match ${ref(first)} (${firstDate?.text ?? `no ${datePath}`}) is not the newest: ${ref(newest.m)} (${newest.d.text}) is later`,
+      `the first match ${ref(first)} (${firstDate.text}) is not the newest: ${ref(newest.m)} (${newest.d.text}) is later`,
     );
   } else {
     out.notes.push(
-      `the first match ${ref(first)} (${firstDate.text}) is the newest of ${all.matches.length}`,
+      `the first match ${ref(first)} (${firstDate.text}) is the newest of ${all.matches.length}${partial}`,
     );
   }
 }

@@ -2,6 +2,7 @@
  * Judges that once gave false verdicts on legal answers: each case has the legal-but-unusual answer
  * the check must pass beside the violation it must still fail.
  *   SRCH-OBS-1 judged the data twice: an undated match (RES-OBS-1's finding) failed the search.
+ *   SRCH-ENC-1 failed an undated first match, whose place FHIR leaves to the server.
  *   RES-LOC-1 warned on a contained Location (`"reference": "#home"`), valid FHIR resolved in place.
  *   SRCH-ALG-1/SRCH-COV-1 completeness read one page of its listing, so a partner paging by 3 hid the
  *   probe's own resources from it and the row passed on another patient.
@@ -103,6 +104,68 @@ describe('SRCH-OBS-1 judges the search, not the data twice', () => {
     expect(row!.status).toBe('fail');
     expect(row!.message).toMatch(
       /not newest first: Observation\/o1 \(2023-01-01\) comes before the later Observation\/o3/,
+    );
+  });
+});
+
+function visit(id: string, start?: string): object {
+  return {
+    resourceType: 'Encounter',
+    id,
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: { reference: 'Patient/p1' },
+    ...(start ? { period: { start } } : {}),
+  };
+}
+const latestCheck = searchChecks.filter((c) => c.requirement === 'SRCH-ENC-1');
+
+/** Answers the sorted search with `sorted`, the unsorted one with `all` (paged by 2 when `paged`). */
+async function encounterPartner(sorted: object[], all: object[], paged = false): Promise<MswPartner> {
+  const p = await partner([
+    http.get('*/fhir/Encounter', ({ request }) => {
+      const url = new URL(request.url);
+      if (url.searchParams.has('_sort')) return HttpResponse.json(searchset(sorted), { headers: fhir });
+      if (!paged) return HttpResponse.json(searchset(all), { headers: fhir });
+      const page = Number(url.searchParams.get('page') ?? '0');
+      const link = [{ relation: 'next', url: `${p.baseUrl}/Encounter?page=${page + 1}` }];
+      return HttpResponse.json(searchset(all.slice(page * 2, page * 2 + 2), { total: 99, link }), {
+        headers: fhir,
+      });
+    }),
+  ]);
+  return p;
+}
+
+describe('SRCH-ENC-1 judges the order, not the data', () => {
+  const older = visit('e-old', '2022-01-01T09:00:00-05:00');
+  const newer = visit('e-new', '2024-06-01T09:00:00+09:00');
+  const undated = visit('e-undated');
+
+  it('passes an undated first match (FHIR leaves where it sorts to the server) and says it cannot judge it', async () => {
+    const p = await encounterPartner([undated], [older, undated, newer]);
+    const [row] = await runDataChecks(p.baseUrl, latestCheck, { version: 'stu3', probe });
+    expect(row!.status, row!.message).toBe('pass');
+    expect(row!.message).toMatch(
+      /the first match Encounter\/e-undated has no period.start, so whether it is the latest cannot be judged/,
+    );
+  });
+
+  it('still fails (warns) a dated first match that is not the latest', async () => {
+    const p = await encounterPartner([older], [older, undated, newer]);
+    const [row] = await runDataChecks(p.baseUrl, latestCheck, { version: 'stu3', probe });
+    expect(row!.status).toBe('warn');
+    expect(row!.message).toMatch(
+      /Encounter\/e-old \(2022-01-01T09:00:00-05:00\) is not the newest: Encounter\/e-new/,
+    );
+  });
+
+  it('says the look was partial when the unsorted listing goes on past --max-pages', async () => {
+    const p = await encounterPartner([newer], [newer, older, older, older, older, older], true);
+    const [row] = await runDataChecks(p.baseUrl, latestCheck, { version: 'stu3', probe }, 2);
+    expect(row!.status, row!.message).toBe('pass');
+    expect(row!.message).toMatch(
+      /is the newest of 4 \(the look was partial: the unsorted search went on past --max-pages 2\)/,
     );
   });
 });
