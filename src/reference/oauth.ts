@@ -77,6 +77,11 @@ const JSON_TYPE_UNUSUAL = 'application/json;charset=UTF-8';
 const ERROR_URI = 'https://fhir-certify.invalid/docs/oauth-errors';
 const BASIC_CHALLENGE = 'Basic realm="fhir-certify-reference", charset="UTF-8"';
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+/** As some identity providers send it: no-store among other directives. */
+const NO_STORE_UNUSUAL = {
+  'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate',
+  Pragma: 'no-cache',
+};
 
 function oauthError(
   ex: Exchange,
@@ -248,7 +253,10 @@ export async function handleToken(ex: Exchange, deps: OAuthDeps): Promise<void> 
   send(
     ex,
     200,
-    { 'Content-Type': unusual ? JSON_TYPE_UNUSUAL : JSON_TYPE, ...(faults.has('AUTH-02') ? {} : NO_STORE) },
+    {
+      'Content-Type': unusual ? JSON_TYPE_UNUSUAL : JSON_TYPE,
+      ...(faults.has('AUTH-02') ? {} : unusual ? NO_STORE_UNUSUAL : NO_STORE),
+    },
     JSON.stringify(body),
     delay,
   );

@@ -99,8 +99,8 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
   ],
   [
     'token-response-extras',
-    'the token response adds ext_expires_in and not_before and is labelled "application/json;charset=UTF-8"',
-    'RFC 6749 §5.1: the client must ignore value names it does not recognise',
+    'the token response adds ext_expires_in and not_before, is labelled "application/json;charset=UTF-8", and says Cache-Control: no-cache, no-store, max-age=0, must-revalidate',
+    'RFC 6749 §5.1: the client must ignore value names it does not recognise, and no-store is required among any other directives (RFC 9111 §5.2)',
   ],
   [
     'client-errors-mixed-status',
