@@ -8,6 +8,13 @@ const SECURITY_SERVICE = 'http://hl7.org/fhir/restful-security-service';
 /** Fixed so the statement is deterministic; it is the date this capability set was written. */
 const PUBLISHED = '2025-01-15';
 
+/** The EHR as a client of other servers; DSTU2 needs at least one resource in every rest entry. */
+const CLIENT_REST = {
+  mode: 'client',
+  documentation: 'the EHR reads patients from other servers',
+  resource: [{ type: 'Patient', interaction: [{ code: 'read' }] }],
+};
+
 type Param = [name: string, type: 'string' | 'token' | 'date' | 'reference'];
 
 function searchParams(version: FhirVersion, type: string, faults: ReadonlySet<string>): Param[] {
@@ -110,8 +117,6 @@ export function capabilityStatement(
     fhirVersion: faults.has('META-02') ? '4.0.1' : FHIR_VERSION_NUMBER[version],
     acceptUnknown: unusual ? 'extensions' : 'no',
     format: unusual ? ['xml', FHIR_JSON_MEDIA_TYPE[version]] : ['json'],
-    rest: unusual
-      ? [{ mode: 'client', documentation: 'the EHR as a client of other servers' }, rest]
-      : [rest],
+    rest: unusual ? [CLIENT_REST, rest] : [rest],
   };
 }

@@ -74,7 +74,7 @@ export function makeUnusual(mapped: Mapped[], context: UnusualContext): Mapped[]
         break;
       case 'MedicationOrder':
       case 'MedicationRequest':
-        medication(r);
+        medication(r, context.version);
         break;
       default:
         break;
@@ -180,18 +180,29 @@ function allergy(r: Resource, version: FhirVersion): void {
   else r.onsetDateTime = partial(r.onsetDateTime);
 }
 
-function medication(r: Resource): void {
+function medication(r: Resource, version: FhirVersion): void {
   if (typeof r.dateWritten === 'string') r.dateWritten = partial(r.dateWritten);
   if (typeof r.authoredOn === 'string') r.authoredOn = partial(r.authoredOn);
   const concept = r.medicationCodeableConcept as Json | undefined;
-  if (!concept) return;
-  delete r.medicationCodeableConcept;
-  const display = concept.text ?? (concept.coding as Json[] | undefined)?.[0]?.display;
-  r.contained = [
-    ...((r.contained as Json[] | undefined) ?? []),
-    { resourceType: 'Medication', id: 'med', code: concept },
-  ];
-  r.medicationReference = { reference: '#med', display };
+  if (concept) {
+    // A reference with only a display: the EHR names the drug but serves no Medication resource.
+    delete r.medicationCodeableConcept;
+    r.medicationReference = { display: concept.text ?? (concept.coding as Json[] | undefined)?.[0]?.display };
+  }
+  const prescriber =
+    version === 'dstu2'
+      ? (r.prescriber as Json | undefined)
+      : ((r.requester as Json | undefined)?.agent as Json | undefined);
+  if (typeof prescriber?.display !== 'string') return;
+  // DSTU2 Practitioner.name is one HumanName, STU3 a list.
+  const name = { text: prescriber.display };
+  const practitioner = {
+    resourceType: 'Practitioner',
+    id: 'prac',
+    name: version === 'dstu2' ? name : [name],
+  };
+  r.contained = [...((r.contained as Json[] | undefined) ?? []), practitioner];
+  prescriber.reference = '#prac';
 }
 
 const PATIENT_REFERENCE_KEYS = ['subject', 'patient', 'beneficiary', 'subscriber'];

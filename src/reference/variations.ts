@@ -178,9 +178,14 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
     'CodeableConcept.coding is 0..*, unordered; the app finds its code among them',
   ],
   [
-    'contained-medication',
-    'medication orders name a contained Medication (medicationReference "#med", with display)',
-    'medication[x] is CodeableConcept | Reference(Medication); references.html#contained',
+    'contained-practitioner',
+    'medication orders name their prescriber (DSTU2) / requester.agent (STU3) as a contained Practitioner ("#prac", with display)',
+    'prescriber and requester.agent are References; references.html#contained',
+  ],
+  [
+    'display-only-medication',
+    'medication orders name the drug as medicationReference with only a display: no code, no Medication resource',
+    'medication[x] is CodeableConcept | Reference(Medication), and every element of a Reference is optional (datatypes.html#Reference)',
   ],
   [
     'meta-narrative-extensions',
