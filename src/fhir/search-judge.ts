@@ -16,6 +16,11 @@ import { fill, type ProbeValues } from './search-values.js';
 export interface Judgement {
   problems: string[];
   notes: string[];
+  /**
+   * What the judgement could not decide and the row rests on: without a problem, such a row is a
+   * skip that says why, never a pass.
+   */
+  undecided: string[];
   /** Exchanges of extra requests the judgement made (reference searches). */
   extra: SearchResult[];
 }
@@ -89,7 +94,7 @@ export interface JudgeInput {
 }
 
 export async function judge(input: JudgeInput): Promise<Judgement> {
-  const out: Judgement = { problems: [], notes: [], extra: [] };
+  const out: Judgement = { problems: [], notes: [], undecided: [], extra: [] };
   const { query, result, probe, version } = input;
   const expect = query.expect ?? {};
   const matches = result.matches;
@@ -243,7 +248,8 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
   const listing = await runSearch(ctx, probe.tenant, unfiltered, { resultType: query.resultType });
   out.extra.push(listing);
   if (listing.fatal) {
-    out.notes.push(`completeness not shown: ${listing.fatal}`);
+    if (result.matches.length > 0) out.notes.push(`completeness not shown: ${listing.fatal}`);
+    else await judgeByOtherPatients(input, referencePath, listing.fatal, out);
     return;
   }
   const read = `${listing.matches.length} ${query.resultType} over ${listing.exchanges.length} page(s)`;
@@ -288,6 +294,57 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
       `Patient/${probe.id} has none${partial ? ' that the listing shows' : ''}; for Patient/${otherId} it returns ${ref(other)}${partial}`,
     );
   }
+}
+
+/** Other patients tried when the tenant cannot be listed and the probe has none of a type. */
+const OTHER_PATIENTS = 5;
+
+/**
+ * The probe has none and the partner will not list the type tenant-wide (many EHRs search clinical
+ * types per patient only): the same search for a few other patients shows whether it finds
+ * anything at all. When none of them has any either, the row cannot decide and says so.
+ */
+async function judgeByOtherPatients(
+  input: JudgeInput,
+  referencePath: string,
+  why: string,
+  out: Judgement,
+): Promise<void> {
+  const { ctx, probe, query, version } = input;
+  const patients = await runSearch(
+    ctx,
+    probe.tenant,
+    { method: 'GET', path: 'Patient', params: [['_count', String(OTHER_PATIENTS + 1)]] },
+    { resultType: 'Patient', maxPages: 1 },
+  );
+  out.extra.push(patients);
+  const others = patients.matches
+    .map((p) => p.id)
+    .filter((id): id is string => typeof id === 'string' && id !== probe.id)
+    .slice(0, OTHER_PATIENTS);
+  for (const id of others) {
+    const filled = fillRequest(query, { ...input.values, id });
+    if (!filled.ok) continue;
+    const theirs = await runSearch(ctx, probe.tenant, filled.request, { resultType: query.resultType });
+    out.extra.push(theirs);
+    if (theirs.fatal || theirs.matches.length === 0) continue;
+    const foreign = theirs.matches.filter(
+      (m) => !strings(m, referencePath, version).some((r) => refersToPatient(r, id)),
+    );
+    if (foreign.length > 0) {
+      out.problems.push(
+        `asked for Patient/${id}, the search returned ${some(foreign.map(ref))}, which do(es) not belong to them`,
+      );
+    } else {
+      out.notes.push(
+        `Patient/${probe.id} has none and the tenant cannot be listed (${why}); for Patient/${id} it returns ${theirs.matches.length}, all theirs`,
+      );
+    }
+    return;
+  }
+  out.undecided.push(
+    `Patient/${probe.id} has none, the tenant cannot be listed (${why}) and none of ${others.length} other patient(s) has any: whether the search finds anything is not shown (name a probe with ${query.resultType} with --probe-patient)`,
+  );
 }
 
 export function allEvidence(result: SearchResult, judgement: Judgement) {

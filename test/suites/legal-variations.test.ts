@@ -308,3 +308,54 @@ describe('SRCH completeness follows the listing past its first page', () => {
     );
   });
 });
+
+/**
+ * A partner that searches AllergyIntolerance per patient only (400 too-costly without `patient`),
+ * with patients p1 (the probe) and p2; `ofP2` is what the search for p2 answers.
+ */
+async function perPatientPartner(ofP2: object[]): Promise<MswPartner> {
+  return partner([
+    http.get('*/fhir/Patient', () =>
+      HttpResponse.json(searchset([probe, { ...probe, id: 'p2' }]), { headers: fhir }),
+    ),
+    http.get('*/fhir/AllergyIntolerance', ({ request }) => {
+      const who = new URL(request.url).searchParams.get('patient');
+      if (!who) {
+        return HttpResponse.json(
+          { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly' }] },
+          { status: 400, headers: fhir },
+        );
+      }
+      return HttpResponse.json(searchset(who === 'p2' ? ofP2 : []), { headers: fhir });
+    }),
+  ]);
+}
+
+describe('SRCH completeness on a partner that searches per patient only', () => {
+  it('shows the search finds something with another patient when the probe has none', async () => {
+    const p = await perPatientPartner([allergy('a-p2', 'p2')]);
+    const [row] = await runDataChecks(p.baseUrl, allergiesCheck, { version: 'stu3', probe });
+    expect(row!.status, row!.message).toBe('pass');
+    expect(row!.message).toMatch(
+      /Patient\/p1 has none and the tenant cannot be listed \(GET AllergyIntolerance\?_count=100 answered HTTP 400.*\); for Patient\/p2 it returns 1, all theirs/,
+    );
+  });
+
+  it("fails (warns) when the other patient's search returns someone else's allergy", async () => {
+    const p = await perPatientPartner([allergy('a-p7', 'p7')]);
+    const [row] = await runDataChecks(p.baseUrl, allergiesCheck, { version: 'stu3', probe });
+    expect(row!.status).toBe('warn');
+    expect(row!.message).toMatch(
+      /asked for Patient\/p2, the search returned AllergyIntolerance\/a-p7, which do\(es\) not belong to them/,
+    );
+  });
+
+  it('is a skip that says why when nobody it can ask has any: an empty answer proves nothing', async () => {
+    const p = await perPatientPartner([]);
+    const [row] = await runDataChecks(p.baseUrl, allergiesCheck, { version: 'stu3', probe });
+    expect(row!.status).toBe('skip');
+    expect(row!.message).toMatch(
+      /Patient\/p1 has none, the tenant cannot be listed .* and none of 1 other patient\(s\) has any: whether the search finds anything is not shown/,
+    );
+  });
+});
