@@ -72,7 +72,7 @@ export function searchType(ctx: ApiContext, type: string, params: Array<[string,
     });
     return { status: 200, json: searchsetJson(ctx.base, type, result, params, ctx.unusual) };
   } catch (err) {
-    if (err instanceof SearchError) return outcome(ctx, 400, 'invalid', err.message);
+    if (err instanceof SearchError) return outcome(ctx, 400, err.code, err.message);
     throw err;
   }
 }

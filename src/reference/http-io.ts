@@ -102,6 +102,7 @@ export type IssueCode =
   | 'not-found'
   | 'not-supported'
   | 'too-long'
+  | 'too-costly'
   | 'exception'
   | 'throttled'
   | 'transient'

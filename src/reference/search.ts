@@ -13,7 +13,15 @@ export const MAX_PAGE_SIZE = 1000;
 /** The unusual variant pages small, so every answer of more than a few matches needs next links. */
 export const UNUSUAL_PAGE_SIZE = { default: 3, max: 5 };
 
-export class SearchError extends Error {}
+export class SearchError extends Error {
+  constructor(
+    message: string,
+    /** The OperationOutcome issue code the 400 answer carries. */
+    readonly code: 'invalid' | 'too-costly' = 'invalid',
+  ) {
+    super(message);
+  }
+}
 
 export interface SearchRequest {
   version: FhirVersion;
@@ -224,6 +232,14 @@ export function search(request: SearchRequest): SearchResult {
     }
   }
 
+  // The unusual variant searches clinical types per patient only, as many EHRs do.
+  const byId = request.params.some(([name, value]) => name === '_id' && value !== '');
+  if (request.unusual && PATIENT_REF_TYPES.has(type) && patientFilter === undefined && !byId) {
+    throw new SearchError(
+      `a ${type} search needs a patient (or _id): the tenant-wide search is too costly`,
+      'too-costly',
+    );
+  }
   let candidates: Stored[];
   if (patientFilter !== undefined) {
     const perPatient = store.byPatient.get(type);

@@ -73,6 +73,11 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
     'Bundle.entry.search.mode is match | include | outcome (DSTU2 and STU3 SearchEntryMode)',
   ],
   [
+    'patient-required',
+    'searches of clinical types (Observation, Condition, Encounter, AllergyIntolerance, medication orders, Coverage) without patient or _id answer 400 with an OperationOutcome "too-costly"',
+    'search.html: a server may refuse a search it finds too costly; IssueType too-costly (DSTU2 and STU3); the requirements only ask for per-patient searches',
+  ],
+  [
     'unsorted-newest-first',
     'a search without _sort answers its matches in reverse order (newest first)',
     "search.html#sort: without _sort the order is the server's choice",

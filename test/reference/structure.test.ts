@@ -38,27 +38,40 @@ async function collect(p: ReferencePartner, into: Record<FhirVersion, Json[]>): 
     into[version].push((await fhirGet(p, version, 'metadata')).json);
     for (const tenant of p.tenants) {
       const t = await token(p, tenant);
-      for (const type of [
-        'Patient',
-        'Observation',
-        'Condition',
-        'Encounter',
-        'AllergyIntolerance',
-        'Coverage',
-        'Location',
-        medicationType(version),
-      ]) {
-        let page = (await fhirGet(p, version, `${type}?_count=1000`, t)).json;
-        into[version].push(page);
+      /** Every page of a search, following next links. */
+      const pages = async (query: string): Promise<Json[]> => {
+        let page = (await fhirGet(p, version, query, t)).json;
+        const read = [page];
         for (let n = 1; n < MAX_PAGES; n++) {
           const next = (page.link as Json[] | undefined)?.find((l) => l.relation === 'next')?.url as
             string | undefined;
           if (!next) break;
           page = (await get(next, t)).json;
-          into[version].push(page);
+          read.push(page);
         }
+        return read;
+      };
+      const patients = await pages('Patient?_count=1000');
+      into[version].push(...patients, ...(await pages('Location?_count=1000')));
+      const ids = flatten(patients)
+        .filter((r) => r.resourceType === 'Patient')
+        .map((r) => String(r.id));
+      const clinical = [
+        'Observation',
+        'Condition',
+        'Encounter',
+        'AllergyIntolerance',
+        'Coverage',
+        medicationType(version),
+      ];
+      for (const type of clinical) {
+        // The unusual variant searches clinical types per patient only.
+        if (p.variant === 'unusual') {
+          for (const id of ids) into[version].push(...(await pages(`${type}?patient=${id}&_count=1000`)));
+        } else into[version].push(...(await pages(`${type}?_count=1000`)));
       }
       into[version].push((await fhirGet(p, version, 'Patient/nobody', t)).json);
+      into[version].push((await fhirGet(p, version, 'Observation?_count=3', t)).json);
     }
   }
 }

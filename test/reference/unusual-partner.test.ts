@@ -106,8 +106,10 @@ describe('the unusual reference partner serves each variation it lists', () => {
     );
     const page2 = await get(next, bearer);
     expect(entries(page2.json).filter((r) => r.resourceType === 'Patient')).toHaveLength(5);
-    const byDefault = await fhirGet(p, 'stu3', 'Observation', bearer);
-    expect(entries(byDefault.json).filter((r) => r.resourceType === 'Observation')).toHaveLength(3);
+    const byDefault = await fhirGet(p, 'stu3', 'Location', bearer);
+    expect(entries(byDefault.json).filter((r) => r.resourceType === 'Location')).toHaveLength(3);
+    const unscoped = await fhirGet(p, 'stu3', 'Observation?_count=3', bearer);
+    expect([unscoped.status, unscoped.json.issue[0].code]).toEqual([400, 'too-costly']);
   });
 
   it('ids collide across tenants with other contents', async () => {
@@ -207,7 +209,8 @@ describe.each(['dstu2', 'stu3'] as const)('a full run against the unusual partne
     expect(message('AUTH-06')).toMatch(/opaque/);
     expect(message('SRCH-OBS-1')).toMatch(/over \d+ pages/);
     expect(message('RES-LOC-1')).toMatch(/contained in the Encounter, resolved there/);
-    expect(message('ROUTE-02', 'AllergyIntolerance')).toMatch(/sampled tenant-wide/);
+    expect(message('ROUTE-02', 'AllergyIntolerance')).toMatch(/has none; sampled from Patient\//);
+    expect(message('SRCH-ALG-1')).toMatch(/the tenant cannot be listed .*; for Patient\/\S+ it returns/);
     expect(message('ROUTE-03')).toMatch(/reaches no data \(HTTP 403\)/);
   }, 60_000);
 });
