@@ -43,6 +43,7 @@ const configurations: Array<{ variant: Variant; version: FhirVersion }> = [
 let allIdentical = true;
 for (const { variant, version } of configurations) {
   let first: string[] | undefined;
+  let counts = '';
   let identical = 0;
   const durations: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -52,6 +53,9 @@ for (const { variant, version } of configurations) {
     const now = statuses(report);
     if (!first) {
       first = now;
+      const tally = new Map<string, number>();
+      for (const c of report.checks) tally.set(c.status, (tally.get(c.status) ?? 0) + 1);
+      counts = [...tally].map(([status, n]) => `${n} ${status}`).join(', ');
       identical++;
       continue;
     }
@@ -66,7 +70,7 @@ for (const { variant, version } of configurations) {
   const median = durations[Math.floor(durations.length / 2)]!;
   console.log(
     `${variant.padEnd(8)} ${version}: ${identical} of ${runs} runs with identical row statuses ` +
-      `(${first!.length} rows; median run ${(median / 1000).toFixed(1)} s)`,
+      `(${first!.length} rows: ${counts}; median run ${(median / 1000).toFixed(1)} s)`,
   );
 }
 console.log(allIdentical ? 'deterministic: every run matched its first' : 'NOT deterministic');
