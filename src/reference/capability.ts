@@ -15,6 +15,9 @@ const CLIENT_REST = {
   resource: [{ type: 'Patient', interaction: [{ code: 'read' }] }],
 };
 
+/** The STU3 technical correction of 2019: the same STU3, a later patch number. */
+const STU3_TECHNICAL_CORRECTION = '3.0.2';
+
 type Param = [name: string, type: 'string' | 'token' | 'date' | 'reference'];
 
 function searchParams(version: FhirVersion, type: string, faults: ReadonlySet<string>): Param[] {
@@ -114,7 +117,11 @@ export function capabilityStatement(
     kind: 'instance',
     software: { name: 'fhir-certify reference partner', version: '0.1.0' },
     implementation: { description: 'fhir-certify reference partner (synthetic data only)' },
-    fhirVersion: faults.has('META-02') ? '4.0.1' : FHIR_VERSION_NUMBER[version],
+    fhirVersion: faults.has('META-02')
+      ? '4.0.1'
+      : unusual && version === 'stu3'
+        ? STU3_TECHNICAL_CORRECTION
+        : FHIR_VERSION_NUMBER[version],
     acceptUnknown: unusual ? 'extensions' : 'no',
     format: unusual ? ['xml', FHIR_JSON_MEDIA_TYPE[version]] : ['json'],
     rest: unusual ? [CLIENT_REST, rest] : [rest],

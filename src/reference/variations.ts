@@ -23,6 +23,11 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
     'Conformance/CapabilityStatement.rest is 0..*, one entry per mode; META-03 asks for an entry with mode server, not the first',
   ],
   [
+    'stu3-technical-correction',
+    'the STU3 capability statement declares fhirVersion 3.0.2, the 2019 technical correction',
+    'META-02 asks for 3.0.x; 3.0.2 is STU3 with errata (http://hl7.org/fhir/STU3/history.html)',
+  ],
+  [
     'format-as-mime-types',
     'format is ["xml", "application/json+fhir"] (DSTU2) / ["xml", "application/fhir+json"] (STU3): JSON second, as a MIME type',
     'format is "xml | json | ttl | mime type" (DSTU2 and STU3 Conformance/CapabilityStatement.format)',
@@ -51,6 +56,11 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
     'chunked-bodies',
     'search and batch answers are sent with Transfer-Encoding: chunked, in several chunks, without Content-Length',
     'RFC 7230 §3.3.1 and §4.1: chunked is the HTTP/1.1 framing every client must read',
+  ],
+  [
+    'connection-close',
+    'every answer says Connection: close and the server closes the connection after it: no keep-alive',
+    'RFC 7230 §6.1 and §6.3: persistence is the default, but either side may close after any response',
   ],
   [
     'etag-on-reads',
