@@ -16,8 +16,6 @@ export interface Exchange {
   answered: boolean;
   /** Send the body as several chunks (Transfer-Encoding: chunked) instead of with Content-Length. */
   chunked?: boolean;
-  /** Close the connection after this answer (`Connection: close`). */
-  close?: boolean;
 }
 
 /** Chunks of a chunked body: small enough that any answer of the reference partner takes several. */
@@ -71,7 +69,6 @@ export function send(
     res.statusCode = status;
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.setHeader('Server-Timing', `app;dur=${dur.toFixed(3)}`);
-    if (ex.close) res.setHeader('Connection', 'close');
     if (ex.chunked && body.length > 0) {
       // Without Content-Length node frames the body as chunked, one chunk per write.
       for (let at = 0; at < body.length; at += CHUNK_CHARS) res.write(body.slice(at, at + CHUNK_CHARS));

@@ -70,8 +70,6 @@ function sendAnswer(
 export function createHandler(state: ServerState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const ex: Exchange = { req, res, startedAt: performance.now(), delayMs: state.delayMs, answered: false };
-    // The unusual variant keeps no connection alive: every answer closes it.
-    if (state.unusual) ex.close = true;
     route(state, ex).catch((err: unknown) => {
       if (ex.answered) return;
       const tooLarge = err instanceof BodyTooLarge;

@@ -58,11 +58,6 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
     'RFC 7230 §3.3.1 and §4.1: chunked is the HTTP/1.1 framing every client must read',
   ],
   [
-    'connection-close',
-    'every answer says Connection: close and the server closes the connection after it: no keep-alive',
-    'RFC 7230 §6.1 and §6.3: persistence is the default, but either side may close after any response',
-  ],
-  [
     'etag-on-reads',
     'reads answer ETag W/"1" and Last-Modified',
     'FHIR http.html#read: the server SHOULD return an ETag with the versionId',
