@@ -50,7 +50,7 @@ const catalogue: Array<[id: string, what: string, why: string]> = [
   [
     'media-type-parameters',
     'every FHIR answer is labelled "application/fhir+json;fhirVersion=3.0;charset=UTF-8" (STU3) / "application/json+fhir;charset=UTF-8" (DSTU2)',
-    'RFC 7231 §3.1.1.1: media type parameters, no space, charset case-insensitive; fhirVersion is the FHIR media-type parameter (http.html#version-parameter)',
+    'RFC 7231 §3.1.1.1: media type parameters, with or without spaces, charset case-insensitive; a client ignores a parameter it does not know (fhirVersion is defined from R4 on, http.html#version-parameter)',
   ],
   [
     'chunked-bodies',
