@@ -172,12 +172,27 @@ async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Pr
     return fail(`no Encounter to follow: ${encounters.message}`, { subject, evidence: encounters.evidence });
   const version = versionOf(ctx);
   const references = new Map<string, string>();
+  const problems: string[] = [];
+  let contained = 0;
   for (const encounter of encounters.resources) {
     for (const value of evaluatePath(encounter, 'location.location.reference', version)) {
-      if (typeof value === 'string' && !references.has(value)) references.set(value, ref(encounter));
+      if (typeof value !== 'string') continue;
+      // `#id` names a Location contained in the Encounter itself: resolved without a request.
+      if (value.startsWith('#')) {
+        const found = containedLocation(encounter, value.slice(1));
+        if (found) {
+          contained++;
+          continue;
+        }
+        problems.push(
+          `${ref(encounter)} refers to "${value}", but it contains no Location with id "${value.slice(1)}"`,
+        );
+        continue;
+      }
+      if (!references.has(value)) references.set(value, ref(encounter));
     }
   }
-  if (references.size === 0) {
+  if (references.size === 0 && contained === 0 && problems.length === 0) {
     return na(
       `none of the ${encounters.resources.length} Encounters of Patient/${probe.id} refers to a Location`,
       {
@@ -186,8 +201,7 @@ async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Pr
       },
     );
   }
-  const problems: string[] = [];
-  const evidence: Evidence[] = [];
+  const evidence: Evidence[] = encounters.evidence.slice(0, references.size === 0 ? 1 : 0);
   let read = 0;
   for (const [reference, encounter] of [...references].slice(0, 10)) {
     const id = referencedId(reference, 'Location');
@@ -226,10 +240,27 @@ async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Pr
           evidence,
         },
       )
-    : pass(`GET answered each of the ${read} Location(s) the Encounters of Patient/${probe.id} refer to`, {
-        subject,
-        evidence: evidence.slice(0, 1),
-      });
+    : pass(
+        [
+          read > 0
+            ? `GET answered each of the ${read} Location(s) the Encounters of Patient/${probe.id} refer to`
+            : '',
+          contained > 0
+            ? `${contained} reference(s) name a Location contained in the Encounter, resolved there`
+            : '',
+        ]
+          .filter((s) => s !== '')
+          .join('; '),
+        { subject, evidence: evidence.slice(0, 1) },
+      );
+}
+
+function containedLocation(encounter: ResourceLike, id: string): ResourceLike | undefined {
+  const contained = (encounter as { contained?: unknown }).contained;
+  if (!Array.isArray(contained)) return undefined;
+  return contained.find(
+    (r): r is ResourceLike => isResource(r) && r.resourceType === 'Location' && r.id === id,
+  );
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */

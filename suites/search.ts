@@ -107,6 +107,12 @@ async function searchRow(ctx: RunContext, probe: Probe, query: SearchQuery): Pro
   if (problems.length) {
     return fail(`${result.label}: ${problems.join('; ')}`, { subject, evidence });
   }
+  if (judgement.undecided.length) {
+    return skip(`${result.label}: ${[size, ...judgement.notes, ...judgement.undecided].join('; ')}`, {
+      subject,
+      evidence,
+    });
+  }
   return pass(`${result.label}: ${[size, ...judgement.notes].join('; ')}`, {
     subject,
     evidence: evidence.slice(0, 1),

@@ -16,6 +16,11 @@ import { fill, type ProbeValues } from './search-values.js';
 export interface Judgement {
   problems: string[];
   notes: string[];
+  /**
+   * What the judgement could not decide and the row rests on: without a problem, such a row is a
+   * skip that says why, never a pass.
+   */
+  undecided: string[];
   /** Exchanges of extra requests the judgement made (reference searches). */
   extra: SearchResult[];
 }
@@ -89,7 +94,7 @@ export interface JudgeInput {
 }
 
 export async function judge(input: JudgeInput): Promise<Judgement> {
-  const out: Judgement = { problems: [], notes: [], extra: [] };
+  const out: Judgement = { problems: [], notes: [], undecided: [], extra: [] };
   const { query, result, probe, version } = input;
   const expect = query.expect ?? {};
   const matches = result.matches;
@@ -164,9 +169,12 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
     } else if (order.length > 1) {
       out.notes.push(`newest first (${order[0]!.d.text} … ${order[order.length - 1]!.d.text})`);
     }
+    // A match without a date is the data's fault, judged by the resource's own RES row; the search
+    // is judged on the order of the matches that can be ordered, and says what it could not order.
     if (undated.length) {
-      out.problems.push(
-        `${undated.length} match(es) have no ${datePath} to order by: ${some(undated.map((x) => ref(x.m)))}`,
+      const none = order.length < 2 ? '; the order could not be judged' : '';
+      out.notes.push(
+        `${undated.length} match(es) have no ${datePath} and were left out of the order: ${some(undated.map((x) => ref(x.m)))}${none}`,
       );
     }
   }
@@ -196,15 +204,24 @@ async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement):
   }
   const first = result.firstPage[0];
   const firstDate = first ? dateOf(first, datePath, version) : undefined;
+  const partial = all.truncated
+    ? ` (the look was partial: the unsorted search went on past --max-pages ${ctx.options.maxPages})`
+    : '';
   if (!first) {
     out.problems.push(`no match, but ${ref(newest.m)} (${newest.d.text}) of Patient/${probe.id} exists`);
-  } else if (!firstDate || firstDate.ms < newest.d.ms) {
+  } else if (!firstDate) {
+    // FHIR does not say where a resource without the sort value goes: the data's fault (its RES row
+    // says so), not the search's, and the order cannot be judged on it.
+    out.notes.push(
+      `the first match ${ref(first)} has no ${datePath}, so whether it is the latest cannot be judged`,
+    );
+  } else if (firstDate.ms < newest.d.ms) {
     out.problems.push(
-      `the first match ${ref(first)} (${firstDate?.text ?? `no ${datePath}`}) is not the newest: ${ref(newest.m)} (${newest.d.text}) is later`,
+      `the first match ${ref(first)} (${firstDate.text}) is not the newest: ${ref(newest.m)} (${newest.d.text}) is later`,
     );
   } else {
     out.notes.push(
-      `the first match ${ref(first)} (${firstDate.text}) is the newest of ${all.matches.length}`,
+      `the first match ${ref(first)} (${firstDate.text}) is the newest of ${all.matches.length}${partial}`,
     );
   }
 }
@@ -212,7 +229,9 @@ async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement):
 /**
  * Every instance that refers to the patient, as an unfiltered search of the type lists them, must
  * be returned. When the probe has none, a patient who has one is searched for instead, so a search
- * that never finds anything cannot pass on a probe with no data.
+ * that never finds anything cannot pass on a probe with no data. The listing follows its pages up to
+ * --max-pages (a partner may page by 3 whatever _count asks); when pages were left, the row says the
+ * look was partial.
  */
 async function judgeComplete(input: JudgeInput, referencePath: string, out: Judgement): Promise<void> {
   const { ctx, probe, query, result, version } = input;
@@ -226,15 +245,17 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     (k) => patientParams.has(k) || k === '_count' || k.startsWith('_sort'),
     [['_count', '100']],
   );
-  const listing = await runSearch(ctx, probe.tenant, unfiltered, {
-    resultType: query.resultType,
-    maxPages: 1,
-  });
+  const listing = await runSearch(ctx, probe.tenant, unfiltered, { resultType: query.resultType });
   out.extra.push(listing);
   if (listing.fatal) {
-    out.notes.push(`completeness not shown: ${listing.fatal}`);
+    if (result.matches.length > 0) out.notes.push(`completeness not shown: ${listing.fatal}`);
+    else await judgeByOtherPatients(input, referencePath, listing.fatal, out);
     return;
   }
+  const read = `${listing.matches.length} ${query.resultType} over ${listing.exchanges.length} page(s)`;
+  const partial = listing.truncated
+    ? ` (the look was partial: the listing went on past --max-pages ${ctx.options.maxPages}; ${read} read)`
+    : '';
   const owner = (m: ResourceLike): string | undefined =>
     strings(m, referencePath, version)
       .map(patientIdOf)
@@ -245,17 +266,17 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     const lost = probes.filter((m) => !found.has(m.id));
     if (lost.length) {
       out.problems.push(
-        `${some(lost.map(ref))} refer(s) to Patient/${probe.id} (listed by ${unfiltered.path}?_count=100) but the search did not return it`,
+        `${some(lost.map(ref))} refer(s) to Patient/${probe.id} (listed by ${unfiltered.path}?_count=100, ${read}) but the search did not return it`,
       );
     } else
       out.notes.push(
-        `it returns all ${probes.length} ${query.resultType} of Patient/${probe.id} that a listing shows`,
+        `it returns all ${probes.length} ${query.resultType} of Patient/${probe.id} that a listing shows${partial}`,
       );
     return;
   }
   const other = listing.matches.find((m) => owner(m) !== undefined);
   if (!other) {
-    out.notes.push(`the tenant lists no ${query.resultType} that refers to a patient`);
+    out.notes.push(`the tenant lists no ${query.resultType} that refers to a patient${partial}`);
     return;
   }
   const otherId = owner(other)!;
@@ -268,7 +289,62 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     out.problems.push(
       `Patient/${probe.id} has no ${query.resultType}; asked for Patient/${otherId}, whose ${ref(other)} a listing shows, the search did not return it`,
     );
-  } else out.notes.push(`Patient/${probe.id} has none; for Patient/${otherId} it returns ${ref(other)}`);
+  } else {
+    out.notes.push(
+      `Patient/${probe.id} has none${partial ? ' that the listing shows' : ''}; for Patient/${otherId} it returns ${ref(other)}${partial}`,
+    );
+  }
+}
+
+/** Other patients tried when the tenant cannot be listed and the probe has none of a type. */
+const OTHER_PATIENTS = 5;
+
+/**
+ * The probe has none and the partner will not list the type tenant-wide (many EHRs search clinical
+ * types per patient only): the same search for a few other patients shows whether it finds
+ * anything at all. When none of them has any either, the row cannot decide and says so.
+ */
+async function judgeByOtherPatients(
+  input: JudgeInput,
+  referencePath: string,
+  why: string,
+  out: Judgement,
+): Promise<void> {
+  const { ctx, probe, query, version } = input;
+  const patients = await runSearch(
+    ctx,
+    probe.tenant,
+    { method: 'GET', path: 'Patient', params: [['_count', String(OTHER_PATIENTS + 1)]] },
+    { resultType: 'Patient', maxPages: 1 },
+  );
+  out.extra.push(patients);
+  const others = patients.matches
+    .map((p) => p.id)
+    .filter((id): id is string => typeof id === 'string' && id !== probe.id)
+    .slice(0, OTHER_PATIENTS);
+  for (const id of others) {
+    const filled = fillRequest(query, { ...input.values, id });
+    if (!filled.ok) continue;
+    const theirs = await runSearch(ctx, probe.tenant, filled.request, { resultType: query.resultType });
+    out.extra.push(theirs);
+    if (theirs.fatal || theirs.matches.length === 0) continue;
+    const foreign = theirs.matches.filter(
+      (m) => !strings(m, referencePath, version).some((r) => refersToPatient(r, id)),
+    );
+    if (foreign.length > 0) {
+      out.problems.push(
+        `asked for Patient/${id}, the search returned ${some(foreign.map(ref))}, which do(es) not belong to them`,
+      );
+    } else {
+      out.notes.push(
+        `Patient/${probe.id} has none and the tenant cannot be listed (${why}); for Patient/${id} it returns ${theirs.matches.length}, all theirs`,
+      );
+    }
+    return;
+  }
+  out.undecided.push(
+    `Patient/${probe.id} has none, the tenant cannot be listed (${why}) and none of ${others.length} other patient(s) has any: whether the search finds anything is not shown (name a probe with ${query.resultType} with --probe-patient)`,
+  );
 }
 
 export function allEvidence(result: SearchResult, judgement: Judgement) {

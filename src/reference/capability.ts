@@ -1,11 +1,22 @@
 /** The DSTU2 Conformance and STU3 CapabilityStatement this partner publishes at [base]/metadata. */
+import type { Variant } from './variations.js';
 import type { FhirVersion } from './versions.js';
-import { FHIR_VERSION_NUMBER, RESOURCE_TYPES } from './versions.js';
+import { FHIR_JSON_MEDIA_TYPE, FHIR_VERSION_NUMBER, RESOURCE_TYPES } from './versions.js';
 
 export const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 const SECURITY_SERVICE = 'http://hl7.org/fhir/restful-security-service';
 /** Fixed so the statement is deterministic; it is the date this capability set was written. */
 const PUBLISHED = '2025-01-15';
+
+/** The EHR as a client of other servers; DSTU2 needs at least one resource in every rest entry. */
+const CLIENT_REST = {
+  mode: 'client',
+  documentation: 'the EHR reads patients from other servers',
+  resource: [{ type: 'Patient', interaction: [{ code: 'read' }] }],
+};
+
+/** The STU3 technical correction of 2019: the same STU3, a later patch number. */
+const STU3_TECHNICAL_CORRECTION = '3.0.2';
 
 type Param = [name: string, type: 'string' | 'token' | 'date' | 'reference'];
 
@@ -48,22 +59,28 @@ export function capabilityStatement(
   tokenUrl: string,
   authorizeUrl: string,
   faults: ReadonlySet<string>,
+  variant: Variant = 'standard',
 ): Record<string, unknown> {
-  const resource = RESOURCE_TYPES[version].map((type) => ({
-    type,
-    interaction: interactions(type, faults).map((code) => ({ code })),
-    searchParam: searchParams(version, type, faults).map(([name, type]) => ({ name, type })),
-  }));
+  const unusual = variant === 'unusual';
+  const types = unusual ? [...RESOURCE_TYPES[version]].reverse() : RESOURCE_TYPES[version];
+  const resource = types.map((type) => {
+    const codes = interactions(type, faults);
+    return {
+      type,
+      interaction: (unusual
+        ? [...codes.filter((c) => c !== 'read'), 'vread', ...codes.filter((c) => c === 'read')]
+        : codes
+      ).map((code) => ({ code })),
+      searchParam: searchParams(version, type, faults).map(([name, type]) => ({ name, type })),
+    };
+  });
+  const oauthUris = [
+    { url: 'token', valueUri: faults.has('META-04') ? '/oauth/token' : tokenUrl },
+    { url: 'authorize', valueUri: authorizeUrl },
+  ];
+  if (unusual) oauthUris.reverse();
   const security: Record<string, unknown> = {
-    extension: [
-      {
-        url: OAUTH_URIS,
-        extension: [
-          { url: 'token', valueUri: faults.has('META-04') ? '/oauth/token' : tokenUrl },
-          { url: 'authorize', valueUri: authorizeUrl },
-        ],
-      },
-    ],
+    extension: [{ url: OAUTH_URIS, extension: oauthUris }],
     cors: false,
     description: 'OAuth 2.0 client credentials (RFC 6749 §4.4); scope is the tenant id.',
   };
@@ -74,6 +91,11 @@ export function capabilityStatement(
         text: 'OAuth2 using client credentials',
       },
     ];
+    if (unusual) {
+      (security.service as unknown[]).unshift({
+        coding: [{ system: SECURITY_SERVICE, code: 'SMART-on-FHIR', display: 'SMART-on-FHIR' }],
+      });
+    }
   }
   const rest: Record<string, unknown> = {
     mode: faults.has('META-03') ? 'client' : 'server',
@@ -95,9 +117,13 @@ export function capabilityStatement(
     kind: 'instance',
     software: { name: 'fhir-certify reference partner', version: '0.1.0' },
     implementation: { description: 'fhir-certify reference partner (synthetic data only)' },
-    fhirVersion: faults.has('META-02') ? '4.0.1' : FHIR_VERSION_NUMBER[version],
-    acceptUnknown: 'no',
-    format: ['json'],
-    rest: [rest],
+    fhirVersion: faults.has('META-02')
+      ? '4.0.1'
+      : unusual && version === 'stu3'
+        ? STU3_TECHNICAL_CORRECTION
+        : FHIR_VERSION_NUMBER[version],
+    acceptUnknown: unusual ? 'extensions' : 'no',
+    format: unusual ? ['xml', FHIR_JSON_MEDIA_TYPE[version]] : ['json'],
+    rest: unusual ? [CLIENT_REST, rest] : [rest],
   };
 }

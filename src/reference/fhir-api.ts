@@ -27,15 +27,18 @@ export interface ApiContext {
   otherStore: TenantStore | undefined;
   hideTenant: boolean;
   faults: ReadonlySet<string>;
+  /** The unusual variant (see variations.ts). */
+  unusual: boolean;
 }
 
 export function outcome(
-  ctx: { faults: ReadonlySet<string> },
+  ctx: { faults: ReadonlySet<string>; unusual: boolean },
   status: number,
   code: IssueCode,
   text: string,
 ): Answer {
-  return { status, json: operationOutcome(code, text, ctx.faults.has('SEC-03')) };
+  const style = ctx.unusual ? 'details' : 'diagnostics';
+  return { status, json: operationOutcome(code, text, ctx.faults.has('SEC-03'), style) };
 }
 
 export function isServedType(version: FhirVersion, type: string): boolean {
@@ -65,10 +68,11 @@ export function searchType(ctx: ApiContext, type: string, params: Array<[string,
       store: ctx.store,
       faults: ctx.faults,
       hideTenant: ctx.hideTenant,
+      unusual: ctx.unusual,
     });
-    return { status: 200, json: searchsetJson(ctx.base, type, result, params) };
+    return { status: 200, json: searchsetJson(ctx.base, type, result, params, ctx.unusual) };
   } catch (err) {
-    if (err instanceof SearchError) return outcome(ctx, 400, 'invalid', err.message);
+    if (err instanceof SearchError) return outcome(ctx, 400, err.code, err.message);
     throw err;
   }
 }
@@ -112,7 +116,7 @@ export function batch(ctx: ApiContext, body: unknown): Answer {
     return { status: statusLine(answer.status), json: answer.json, ok: answer.status < 400 };
   });
   if (ctx.faults.has('BATCH-1')) answers.reverse();
-  return { status: 200, json: batchResponseJson(answers, ctx.version === 'stu3') };
+  return { status: 200, json: batchResponseJson(answers, ctx.version === 'stu3', ctx.unusual) };
 }
 
 function batchEntry(ctx: ApiContext, entry: unknown): Answer {

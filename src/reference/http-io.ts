@@ -14,7 +14,12 @@ export interface Exchange {
   delayMs: number;
   /** Set when the response has been handed to `send`, so error handlers never answer twice. */
   answered: boolean;
+  /** Send the body as several chunks (Transfer-Encoding: chunked) instead of with Content-Length. */
+  chunked?: boolean;
 }
+
+/** Chunks of a chunked body: small enough that any answer of the reference partner takes several. */
+const CHUNK_CHARS = 4096;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -63,8 +68,14 @@ export function send(
     const dur = performance.now() - ex.startedAt;
     res.statusCode = status;
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.setHeader('Content-Length', Buffer.byteLength(body));
     res.setHeader('Server-Timing', `app;dur=${dur.toFixed(3)}`);
+    if (ex.chunked && body.length > 0) {
+      // Without Content-Length node frames the body as chunked, one chunk per write.
+      for (let at = 0; at < body.length; at += CHUNK_CHARS) res.write(body.slice(at, at + CHUNK_CHARS));
+      res.end();
+      return;
+    }
+    res.setHeader('Content-Length', Buffer.byteLength(body));
     res.end(body);
   };
   if (delay <= 0) return write();
@@ -91,6 +102,7 @@ export type IssueCode =
   | 'not-found'
   | 'not-supported'
   | 'too-long'
+  | 'too-costly'
   | 'exception'
   | 'throttled'
   | 'transient'
@@ -103,7 +115,22 @@ const LEAKED_STACK =
   '    at Server.handle (/srv/partner/src/server.js:88:22)\n' +
   '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)';
 
-export function operationOutcome(code: IssueCode, diagnostics: string, leakStack = false): string {
+export function operationOutcome(
+  code: IssueCode,
+  diagnostics: string,
+  leakStack = false,
+  style: 'diagnostics' | 'details' = 'diagnostics',
+): string {
+  if (style === 'details' && !leakStack) {
+    return JSON.stringify({
+      resourceType: 'OperationOutcome',
+      text: {
+        status: 'generated',
+        div: `<div xmlns="http://www.w3.org/1999/xhtml">${diagnostics.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</div>`,
+      },
+      issue: [{ severity: 'error', code, details: { text: diagnostics } }],
+    });
+  }
   return JSON.stringify({
     resourceType: 'OperationOutcome',
     issue: [

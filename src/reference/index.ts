@@ -18,11 +18,15 @@ import { buildStore } from './store.js';
 import type { TenantStore } from './store.js';
 import { generateTenant } from './synthetic.js';
 import { TokenService } from './tokens.js';
+import type { Variant } from './variations.js';
+import { listVariations, parseVariant } from './variations.js';
 import type { FhirVersion } from './versions.js';
 import { VERSIONS } from './versions.js';
 
-export { listFaults };
+export { listFaults, listVariations };
+export { VARIANTS } from './variations.js';
 export type { FaultInfo } from './faults.js';
+export type { Variant, Variation } from './variations.js';
 export type { FhirVersion } from './versions.js';
 
 export const DEFAULT_CLIENT_ID = 'fhir-certify-demo-client';
@@ -49,6 +53,11 @@ export interface ReferencePartnerOptions {
   tls?: { key: string; cert: string };
   /** Fixed delay added to every answer. */
   delayMs?: number;
+  /**
+   * 'unusual': still conformant, but every legal, less common way a real EHR does things (see
+   * listVariations()). Default 'standard'. An unknown name throws an Error listing the valid ones.
+   */
+  variant?: Variant;
 }
 
 export interface ReferencePartner {
@@ -62,6 +71,7 @@ export interface ReferencePartner {
   /** POST here to rotate the client secret (see src/reference/oauth.ts for the protocol). */
   rotationUrl: string;
   faults: string[];
+  variant: Variant;
   close(): Promise<void>;
 }
 
@@ -81,6 +91,7 @@ export async function startReferencePartner(
   options: ReferencePartnerOptions = {},
 ): Promise<ReferencePartner> {
   const faults = parseFaults(options.faults);
+  const variant = parseVariant(options.variant);
   const host = options.host ?? '127.0.0.1';
   const port = positiveInt('port', options.port, 0, 0);
   const patients = positiveInt('patientsPerTenant', options.patientsPerTenant, 12, 1);
@@ -95,14 +106,14 @@ export async function startReferencePartner(
   const tenantIds = [rng.guid(), rng.guid()] as [string, string];
   let prefixes = [rng.hex(6), rng.hex(6)];
   while (prefixes[0] === prefixes[1]) prefixes = [prefixes[0] ?? 'a', rng.hex(6)];
+  // The unusual variant numbers both tenants' resources alike: ids collide, contents differ.
+  const idPrefix = (i: number): string => `t${variant === 'unusual' ? prefixes[0] : prefixes[i]}`;
   const data = tenantIds.map((tid, i) =>
-    generateTenant(new Prng(seed + 7919 * (i + 1)), tid, `t${prefixes[i]}`, i, patients),
+    generateTenant(new Prng(seed + 7919 * (i + 1)), tid, idPrefix(i), i, patients),
   );
 
+  // Filled once the origin is known (the unusual variant writes absolute references), before any request.
   const stores = {} as Record<FhirVersion, Map<string, TenantStore>>;
-  for (const version of VERSIONS) {
-    stores[version] = new Map(data.map((d) => [d.tenantId, buildStore(d, version, faults)]));
-  }
 
   const scheme = options.tls ? 'https' : 'http';
   const wildcard = host === '0.0.0.0' || host === '::' || host === '';
@@ -117,8 +128,9 @@ export async function startReferencePartner(
     stores,
     tokens: undefined as unknown as TokenService,
     clients: new ClientRegistry(clientId, clientSecret, faults),
-    capability: cachedCapability(faults),
+    capability: cachedCapability(faults, variant),
     inFlight: 0,
+    unusual: variant === 'unusual',
   };
   const handler = createHandler(state);
   const server: Server = options.tls
@@ -151,7 +163,11 @@ export async function startReferencePartner(
   const address = server.address() as AddressInfo;
   const origin = originOf(scheme, wildcard ? '127.0.0.1' : host, address.port);
   state.origin = origin;
-  state.tokens = new TokenService(origin, ttl, faults);
+  state.tokens = new TokenService(origin, ttl, faults, variant === 'unusual');
+  for (const version of VERSIONS) {
+    const storeOptions = { variant, base: `${origin}/${version}` };
+    stores[version] = new Map(data.map((d) => [d.tenantId, buildStore(d, version, faults, storeOptions)]));
+  }
 
   let closed: Promise<void> | undefined;
   return {
@@ -165,6 +181,7 @@ export async function startReferencePartner(
     tenants: tenantIds,
     rotationUrl: `${origin}/oauth/rotate`,
     faults: [...faults],
+    variant,
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -175,14 +192,14 @@ export async function startReferencePartner(
   };
 }
 
-function cachedCapability(faults: ReadonlySet<string>): ServerState['capability'] {
+function cachedCapability(faults: ReadonlySet<string>, variant: Variant): ServerState['capability'] {
   const cache = new Map<string, string>();
   return (version, origin) => {
     const key = `${version} ${origin}`;
     let json = cache.get(key);
     if (json === undefined) {
       json = JSON.stringify(
-        capabilityStatement(version, `${origin}/oauth/token`, `${origin}/oauth/authorize`, faults),
+        capabilityStatement(version, `${origin}/oauth/token`, `${origin}/oauth/authorize`, faults, variant),
       );
       if (cache.size > 64) cache.clear();
       cache.set(key, json);

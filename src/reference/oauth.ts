@@ -68,10 +68,20 @@ interface OAuthDeps {
   tokens: TokenService;
   tenants: readonly string[];
   faults: ReadonlySet<string>;
+  /** The unusual variant (see variations.ts). */
+  unusual?: boolean;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE_UNUSUAL = 'application/json;charset=UTF-8';
+const ERROR_URI = 'https://fhir-certify.invalid/docs/oauth-errors';
+const BASIC_CHALLENGE = 'Basic realm="fhir-certify-reference", charset="UTF-8"';
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+/** As some identity providers send it: no-store among other directives. */
+const NO_STORE_UNUSUAL = {
+  'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate',
+  Pragma: 'no-cache',
+};
 
 function oauthError(
   ex: Exchange,
@@ -80,12 +90,15 @@ function oauthError(
   description: string,
   extraDelay: number,
   headers: Record<string, string> = {},
+  unusual = false,
 ): void {
+  const body: Record<string, string> = { error, error_description: description };
+  if (unusual) body.error_uri = ERROR_URI;
   send(
     ex,
     status,
-    { 'Content-Type': JSON_TYPE, ...NO_STORE, ...headers },
-    JSON.stringify({ error, error_description: description }),
+    { 'Content-Type': unusual ? JSON_TYPE_UNUSUAL : JSON_TYPE, ...NO_STORE, ...headers },
+    JSON.stringify(body),
     extraDelay,
   );
 }
@@ -151,35 +164,63 @@ function refuseClient(ex: Exchange, usedBasic: boolean, delay: number): void {
     'invalid_client',
     'client authentication failed',
     delay,
-    usedBasic ? { 'WWW-Authenticate': 'Basic realm="fhir-certify-reference", charset="UTF-8"' } : {},
+    usedBasic ? { 'WWW-Authenticate': BASIC_CHALLENGE } : {},
+  );
+}
+
+/**
+ * The unusual variant's refusals (RFC 6749 §5.2): an unknown client is 400, a wrong secret 401 with a
+ * Basic challenge whatever the client used.
+ */
+function refuseClientUnusual(ex: Exchange, why: string, delay: number): void {
+  if (why === 'unknown-client') {
+    return oauthError(ex, 400, 'invalid_client', 'unknown client', delay, {}, true);
+  }
+  oauthError(
+    ex,
+    401,
+    'invalid_client',
+    'client authentication failed',
+    delay,
+    { 'WWW-Authenticate': BASIC_CHALLENGE },
+    true,
   );
 }
 
 export async function handleToken(ex: Exchange, deps: OAuthDeps): Promise<void> {
   const { faults } = deps;
+  const unusual = deps.unusual === true;
   const delay = faults.has('LAT-02') ? FAULT_DELAYS_MS['LAT-02'] : 0;
   const parsed = await parseClientRequest(ex, delay);
   if (!parsed) return;
   const { form, clientId, secret, usedBasic } = parsed;
+  const error = (status: number, code: string, description: string): void =>
+    oauthError(ex, status, code, description, delay, {}, unusual);
 
-  if (clientId === undefined || secret === undefined) return refuseClient(ex, usedBasic, delay);
-  if (deps.clients.check(clientId, secret) !== 'ok') return refuseClient(ex, usedBasic, delay);
+  if (clientId === undefined || secret === undefined) {
+    return unusual ? refuseClientUnusual(ex, 'unknown-client', delay) : refuseClient(ex, usedBasic, delay);
+  }
+  const checked = deps.clients.check(clientId, secret);
+  if (checked !== 'ok') {
+    return unusual ? refuseClientUnusual(ex, checked, delay) : refuseClient(ex, usedBasic, delay);
+  }
 
   const grant = form.get('grant_type');
   if (!faults.has('AUTH-05')) {
     if (grant === null || grant === '') {
-      return oauthError(ex, 400, 'invalid_request', 'grant_type is missing', delay);
+      return error(400, 'invalid_request', 'grant_type is missing');
     }
     if (grant !== 'client_credentials') {
-      return oauthError(ex, 400, 'unsupported_grant_type', 'only client_credentials is supported', delay);
+      return error(400, 'unsupported_grant_type', 'only client_credentials is supported');
     }
   }
 
   const scope = form.get('scope');
   let tenant: string | undefined;
   if (scope === null || scope.trim() === '') {
-    if (!faults.has('ROUTE-04')) {
-      return oauthError(ex, 400, 'invalid_scope', 'scope must be the tenant id (a GUID)', delay);
+    // The unusual variant issues a token without scope; it names no tenant and reaches no data.
+    if (!faults.has('ROUTE-04') && !unusual) {
+      return error(400, 'invalid_scope', 'scope must be the tenant id (a GUID)');
     }
   } else {
     const value = scope.trim();
@@ -188,26 +229,34 @@ export async function handleToken(ex: Exchange, deps: OAuthDeps): Promise<void> 
         send(ex, 500, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Internal Server Error', delay);
         return;
       }
-      return oauthError(ex, 400, 'invalid_scope', 'scope must be the tenant id (a GUID)', delay);
+      return error(400, 'invalid_scope', 'scope must be the tenant id (a GUID)');
     }
     tenant = value.toLowerCase();
-    if (!deps.tenants.includes(tenant) && !faults.has('ROUTE-03')) {
-      return oauthError(ex, 400, 'invalid_scope', 'unknown tenant', delay);
+    // The unusual variant issues a token for an unknown tenant too; the data endpoints refuse it (403).
+    if (!deps.tenants.includes(tenant) && !faults.has('ROUTE-03') && !unusual) {
+      return error(400, 'invalid_scope', 'unknown tenant');
     }
   }
 
   const { token, expiresIn } = await deps.tokens.issue(clientId, tenant);
   const body: Record<string, unknown> = {
     access_token: token,
-    token_type: faults.has('AUTH-01') ? 'MAC' : 'Bearer',
+    token_type: faults.has('AUTH-01') ? 'MAC' : unusual ? 'bearer' : 'Bearer',
     expires_in: expiresIn,
   };
+  if (unusual) {
+    body.ext_expires_in = expiresIn;
+    body.not_before = Math.floor(Date.now() / 1000);
+  }
   if (tenant !== undefined) body.scope = tenant;
   if (faults.has('AUTH-11')) body.client_secret = secret;
   send(
     ex,
     200,
-    { 'Content-Type': JSON_TYPE, ...(faults.has('AUTH-02') ? {} : NO_STORE) },
+    {
+      'Content-Type': unusual ? JSON_TYPE_UNUSUAL : JSON_TYPE,
+      ...(faults.has('AUTH-02') ? {} : unusual ? NO_STORE_UNUSUAL : NO_STORE),
+    },
     JSON.stringify(body),
     delay,
   );

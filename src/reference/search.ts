@@ -10,8 +10,18 @@ import type { FhirVersion } from './versions.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
+/** The unusual variant pages small, so every answer of more than a few matches needs next links. */
+export const UNUSUAL_PAGE_SIZE = { default: 3, max: 5 };
 
-export class SearchError extends Error {}
+export class SearchError extends Error {
+  constructor(
+    message: string,
+    /** The OperationOutcome issue code the 400 answer carries. */
+    readonly code: 'invalid' | 'too-costly' = 'invalid',
+  ) {
+    super(message);
+  }
+}
 
 export interface SearchRequest {
   version: FhirVersion;
@@ -21,6 +31,8 @@ export interface SearchRequest {
   faults: ReadonlySet<string>;
   /** ROUTE-01 fault: Patient searches of this tenant find nothing. */
   hideTenant: boolean;
+  /** The unusual variant: small pages, and newest first when no _sort is asked. */
+  unusual?: boolean;
 }
 
 export interface SearchResult {
@@ -159,7 +171,8 @@ export function search(request: SearchRequest): SearchResult {
   const { type, store, faults, version } = request;
   const predicates: Predicate[] = [];
   let patientFilter: string[] | undefined;
-  let count = DEFAULT_PAGE_SIZE;
+  const pageSize = request.unusual ? UNUSUAL_PAGE_SIZE : { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
+  let count = pageSize.default;
   let offset = 0;
   let sort: SortSpec | undefined;
 
@@ -170,7 +183,7 @@ export function search(request: SearchRequest): SearchResult {
     const values = rawValue.split(',').filter((v) => v !== '');
     if (name === '_count') {
       const n = parseCount(rawValue, '_count');
-      if (!faults.has('SRCH-CNT-1')) count = Math.min(n, MAX_PAGE_SIZE);
+      if (!faults.has('SRCH-CNT-1')) count = Math.min(n, pageSize.max);
       continue;
     }
     if (name === '_offset') {
@@ -219,6 +232,14 @@ export function search(request: SearchRequest): SearchResult {
     }
   }
 
+  // The unusual variant searches clinical types per patient only, as many EHRs do.
+  const byId = request.params.some(([name, value]) => name === '_id' && value !== '');
+  if (request.unusual && PATIENT_REF_TYPES.has(type) && patientFilter === undefined && !byId) {
+    throw new SearchError(
+      `a ${type} search needs a patient (or _id): the tenant-wide search is too costly`,
+      'too-costly',
+    );
+  }
   let candidates: Stored[];
   if (patientFilter !== undefined) {
     const perPatient = store.byPatient.get(type);
@@ -237,6 +258,7 @@ export function search(request: SearchRequest): SearchResult {
     (type === 'Observation' && faults.has('SRCH-OBS-1')) ||
     (type === 'Encounter' && faults.has('SRCH-ENC-1'));
   if (forcedAscending) sort = { key: 'date', descending: false };
+  if (!sort && request.unusual) matches = [...matches].reverse();
   if (sort && ['date', 'birthdate', '_id'].includes(sort.key)) {
     const { key, descending } = sort;
     const dir = descending ? -1 : 1;

@@ -14,7 +14,8 @@ import { handleRotate, handleToken } from './oauth.js';
 import type { TenantStore } from './store.js';
 import type { TokenService } from './tokens.js';
 import type { FhirVersion } from './versions.js';
-import { FHIR_JSON, isVersion } from './versions.js';
+import { decodePageKey } from './bundle.js';
+import { FHIR_JSON, FHIR_JSON_UNUSUAL, isVersion } from './versions.js';
 
 export interface ServerState {
   faults: ReadonlySet<string>;
@@ -30,10 +31,13 @@ export interface ServerState {
   clients: ClientRegistry;
   capability: (version: FhirVersion, origin: string) => string;
   inFlight: number;
+  /** The unusual variant (see variations.ts): conformant, every legal, less common way. */
+  unusual: boolean;
 }
 
 const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 const REALM = 'realm="fhir-certify-reference"';
+const SCOPE_HINT = 'tenant-guid';
 
 function publicOrigin(state: ServerState, req: IncomingMessage): string {
   if (!state.wildcard) return state.origin;
@@ -43,7 +47,7 @@ function publicOrigin(state: ServerState, req: IncomingMessage): string {
 
 function contentType(state: ServerState, version: FhirVersion | undefined): string {
   if (state.faults.has('META-10')) return 'application/json; charset=utf-8';
-  return FHIR_JSON[version ?? 'stu3'];
+  return (state.unusual ? FHIR_JSON_UNUSUAL : FHIR_JSON)[version ?? 'stu3'];
 }
 
 function sendAnswer(
@@ -94,6 +98,7 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
       tokens: state.tokens,
       tenants: state.tenants,
       faults: state.faults,
+      unusual: state.unusual,
     };
     if (rest.length === 1 && rest[0] === 'token') return handleToken(ex, deps);
     if (rest.length === 1 && rest[0] === 'rotate') return handleRotate(ex, deps);
@@ -133,15 +138,23 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
     );
   }
 
-  const [type, second, third] = rest;
-  const isBatch = type === undefined;
+  const [type, second, third, fourth] = rest;
+  const pageKey = state.unusual && type === undefined && method === 'GET' ? getPagesKey(query) : undefined;
+  const isBatch = type === undefined && pageKey === undefined;
   const isSearchPost = second === '_search' && third === undefined;
   const isRead = second !== undefined && !isSearchPost && third === undefined;
-  if (rest.length > 2)
+  const isVread = state.unusual && third === '_history' && fourth !== undefined && rest.length === 4;
+  if (rest.length > 2 && !isVread)
     return sendAnswer(state, ex, version, outcome(state, 404, 'not-found', 'unknown path'));
   if (isBatch && method !== 'POST') return methodNotAllowed(state, ex, version, 'POST');
   if (isSearchPost && method !== 'POST') return methodNotAllowed(state, ex, version, 'POST');
   if (!isBatch && !isSearchPost && method !== 'GET') return methodNotAllowed(state, ex, version, 'GET');
+  if (pageKey !== undefined) {
+    const page = decodePageKey(pageKey);
+    if (!page || !isServedType(version, page.type)) {
+      return sendAnswer(state, ex, version, outcome(state, 400, 'invalid', 'the page key is not valid'));
+    }
+  }
   if (type !== undefined && !isServedType(version, type)) {
     return sendAnswer(
       state,
@@ -161,7 +174,10 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
     otherStore: [...state.stores[version].values()].find((s) => s !== store),
     hideTenant: state.faults.has('ROUTE-01') && store.tenantId === state.tenants[0],
     faults: state.faults,
+    unusual: state.unusual,
   };
+  // The unusual variant frames searches and batches as chunked bodies, and dates its reads.
+  if (state.unusual) ex.chunked = !isRead && !isVread;
   const faultDelay = (name: keyof typeof FAULT_DELAYS_MS): number =>
     state.faults.has(name) ? FAULT_DELAYS_MS[name] : 0;
 
@@ -181,7 +197,25 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
     }
     return sendAnswer(state, ex, version, batch(ctx, parsed), faultDelay('LAT-05'));
   }
-  if (isRead) return sendAnswer(state, ex, version, read(ctx, type, second), faultDelay('LAT-03'));
+  if (pageKey !== undefined) {
+    const page = decodePageKey(pageKey)!;
+    const params = new URLSearchParams(query);
+    const offset = params.get('_getpagesoffset') ?? '0';
+    const count = params.get('_count');
+    const continued: Array<[string, string]> = [...page.params, ['_offset', offset]];
+    if (count !== null) continued.push(['_count', count]);
+    return sendAnswer(state, ex, version, searchType(ctx, page.type, continued), faultDelay('LAT-04'));
+  }
+  if (type === undefined)
+    return sendAnswer(state, ex, version, outcome(ctx, 404, 'not-found', 'unknown path'));
+  if (isRead || isVread) {
+    const answer =
+      isVread && fourth !== '1'
+        ? outcome(ctx, 404, 'not-found', `${type}/${second} has no version ${fourth}`)
+        : read(ctx, type, second!);
+    const dated = state.unusual && answer.status === 200 ? READ_VERSION_HEADERS : {};
+    return sendAnswer(state, ex, version, answer, faultDelay('LAT-03'), dated);
+  }
 
   const params: Array<[string, string]> = [...new URLSearchParams(query)];
   if (isSearchPost) {
@@ -202,6 +236,13 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
     params.push(...new URLSearchParams(body));
   }
   return sendAnswer(state, ex, version, searchType(ctx, type, params), faultDelay('LAT-04'));
+}
+
+/** Every resource of the unusual variant is version 1 of the same day. */
+const READ_VERSION_HEADERS = { ETag: 'W/"1"', 'Last-Modified': 'Wed, 15 Jan 2025 12:00:00 GMT' };
+
+function getPagesKey(query: string): string | undefined {
+  return new URLSearchParams(query).get('_getpages') ?? undefined;
 }
 
 function methodNotAllowed(state: ServerState, ex: Exchange, version: FhirVersion, allow: string): void {
@@ -245,30 +286,42 @@ async function authenticate(
     sendAnswer(state, ex, version, outcome(state, 401, 'login', text), 0, { 'WWW-Authenticate': challenge });
     return undefined;
   };
+  // RFC 6750 §3: auth-params in any order; the unusual variant puts the error first and adds scope.
+  const challenge = (params: string): string =>
+    state.unusual
+      ? `Bearer ${params ? `${params}, ` : ''}${REALM}, scope="${SCOPE_HINT}"`
+      : `Bearer ${REALM}${params ? `, ${params}` : ''}`;
   if (header === undefined || header.trim() === '') {
     if (state.faults.has('AUTH-07')) return tenantA;
-    return refuse(`Bearer ${REALM}`, 'a bearer token is required');
+    return refuse(challenge(''), 'a bearer token is required');
   }
   const match = /^bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) {
-    return refuse(
-      `Bearer ${REALM}, error="invalid_request"`,
-      'the Authorization header must be "Bearer <token>"',
-    );
+    return refuse(challenge('error="invalid_request"'), 'the Authorization header must be "Bearer <token>"');
   }
   const verified = await state.tokens.verify(match[1]);
   if (!verified.ok) {
     const text =
       verified.reason === 'expired' ? 'the access token has expired' : 'the access token is not valid';
-    return refuse(`Bearer ${REALM}, error="invalid_token", error_description="${text}"`, text);
+    return refuse(challenge(`error="invalid_token", error_description="${text}"`), text);
   }
   const { tid, forged } = verified.claims;
   if (tid !== undefined) {
     const own = stores.get(tid);
     if (own) return own;
     if (state.faults.has('ROUTE-03')) return tenantA;
+    if (state.unusual) {
+      // A token the unusual variant issued for a tenant it does not serve: valid, but no data.
+      sendAnswer(
+        state,
+        ex,
+        version,
+        outcome(state, 403, 'forbidden', 'the token grants no tenant served here'),
+      );
+      return undefined;
+    }
   } else if (forged || state.faults.has('ROUTE-04')) {
     return tenantA;
   }
-  return refuse(`Bearer ${REALM}, error="invalid_token"`, 'the access token names no known tenant');
+  return refuse(challenge('error="invalid_token"'), 'the access token names no known tenant');
 }

@@ -8,6 +8,8 @@ import type { Mapped } from './map-common.js';
 import { mapTenantDstu2 } from './map-dstu2.js';
 import { mapTenantStu3 } from './map-stu3.js';
 import type { TenantData } from './synthetic.js';
+import { makeUnusual } from './unusual-data.js';
+import type { Variant } from './variations.js';
 
 export interface Stored {
   type: string;
@@ -79,9 +81,22 @@ function patientKeys(resource: Record<string, unknown>, version: FhirVersion): P
   };
 }
 
-export function buildStore(data: TenantData, version: FhirVersion, faults: ReadonlySet<string>): TenantStore {
-  const mapped: Mapped[] =
+export interface StoreOptions {
+  variant: Variant;
+  /** The base URL of this version, for the unusual variant's absolute references. */
+  base: string;
+}
+
+export function buildStore(
+  data: TenantData,
+  version: FhirVersion,
+  faults: ReadonlySet<string>,
+  options: StoreOptions = { variant: 'standard', base: '' },
+): TenantStore {
+  const conformant: Mapped[] =
     version === 'dstu2' ? mapTenantDstu2(data, { faults }) : mapTenantStu3(data, { faults });
+  const mapped =
+    options.variant === 'unusual' ? makeUnusual(conformant, { version, base: options.base }) : conformant;
   const store: TenantStore = {
     tenantId: data.tenantId,
     byType: new Map(),

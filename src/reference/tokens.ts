@@ -28,10 +28,18 @@ export class TokenService {
     private readonly issuer: string,
     private readonly ttlSeconds: number,
     private readonly faults: ReadonlySet<string>,
+    /** The unusual variant: opaque random tokens, known only to this server, instead of JWTs. */
+    private readonly opaque = false,
   ) {}
 
   async issue(clientId: string, tenant: string | undefined): Promise<{ token: string; expiresIn: number }> {
     const iat = Math.floor(Date.now() / 1000);
+    if (this.opaque) {
+      const token = randomBytes(32).toString('base64url');
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(token, { sub: clientId, tid: tenant, iat, exp: iat + this.ttlSeconds });
+      return { token, expiresIn: this.ttlSeconds };
+    }
     // AUTH-06: the JWT claims two more hours than expires_in; the server still enforces iat + ttl.
     const exp = iat + this.ttlSeconds + (this.faults.has('AUTH-06') ? 7200 : 0);
     const payload: Record<string, unknown> = {};
@@ -53,6 +61,7 @@ export class TokenService {
 
   async verify(token: string): Promise<Verified> {
     let claims = this.cache.get(token);
+    if (!claims && this.opaque) return { ok: false, reason: 'invalid' };
     if (!claims) {
       const checked = await this.checkSignature(token);
       if (!checked) return { ok: false, reason: 'invalid' };

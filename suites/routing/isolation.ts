@@ -16,6 +16,8 @@ import type { RequestTemplate } from '../../src/profile/model.js';
 
 /** How many of the owner's resources of each type are tried with the other tenant's token. */
 const SAMPLES_PER_TYPE = 3;
+/** Other patients tried, one search each, when the probe has none of a type and the tenant-wide search finds none. */
+const OTHER_PATIENTS = 5;
 /** Statuses that say "not yours" to a read. */
 const NOT_READABLE = new Set([401, 403, 404, 410]);
 
@@ -65,26 +67,26 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   const exchanges: Exchange[] = [];
   const evidence = (): Outcome['evidence'] => exchanges.map((e) => e.evidence);
 
-  // What the owner's token finds.
   let samples: ResourceLike[];
+  let sampledFrom = '';
+  // The patient whose resources were sampled: the probe, or the other patient they came from.
+  let leakValues = values;
   if (type === 'Patient') {
     samples = [probe.patient as ResourceLike];
   } else {
-    const own = await asTenant(ctx, owner, request(ctx, ownSearch(ctx, type), values));
-    exchanges.push(own);
-    const body = own.status === 200 ? own.json() : undefined;
-    samples = body?.ok
-      ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
-      : [];
-    if (samples.length === 0) {
+    const sampled = await sampleOwn(ctx, probe, type, values, exchanges);
+    if (sampled.samples.length === 0) {
       return na(
-        `tenant ${short(owner)}… has no ${type} to cross-check (its own search answered ${describe(own)} with none)`,
+        `tenant ${short(owner)}… has no ${type} to cross-check, so its isolation is untested: ${sampled.tried.join(', then ')}`,
         {
           subject,
           evidence: evidence(),
         },
       );
     }
+    samples = sampled.samples;
+    sampledFrom = sampled.from;
+    leakValues = sampled.values;
   }
   const owned = new Map(samples.map((r) => [`${r.resourceType}/${r.id}`, canonical(r)]));
   const leakIn = (found: ResourceLike[]): string | undefined =>
@@ -106,8 +108,8 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
     }
   }
   // Searches with the owner's identifying values.
-  for (const search of leakSearches(ctx, type, values, samples)) {
-    const res = await asTenant(ctx, other, request(ctx, search, values));
+  for (const search of leakSearches(ctx, type, leakValues, samples)) {
+    const res = await asTenant(ctx, other, request(ctx, search, leakValues));
     exchanges.push(res);
     if (res.status >= 500 || res.status === 0) {
       problems.push(`${label(search)} answered ${describe(res)}; isolation cannot be confirmed`);
@@ -117,7 +119,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
     const leaked = body?.ok ? leakIn(bundleEntries(body.value)) : undefined;
     if (leaked) problems.push(`${label(search)} found tenant ${short(owner)}…'s ${leaked}`);
   }
-  const what = `${samples.length} ${type} of tenant ${short(owner)}…`;
+  const what = `${samples.length} ${type} of tenant ${short(owner)}…${sampledFrom}`;
   return problems.length
     ? fail(`tenant ${short(other)}…'s token reaches ${what}: ${problems.join('; ')}`, {
         subject,
@@ -129,6 +131,67 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
       });
 }
 
+/**
+ * What the owner's token finds of a type: the probe's own; when the probe has none, any of the
+ * tenant's; and when the partner refuses a search without a patient (many EHRs do), those of other
+ * patients of the tenant. So isolation is tested for every type the tenant holds, not only those the
+ * probe happens to have.
+ */
+async function sampleOwn(
+  ctx: RunContext,
+  probe: Probe,
+  type: string,
+  values: ProbeValues,
+  exchanges: Exchange[],
+): Promise<{ samples: ResourceLike[]; from: string; tried: string[]; values: ProbeValues }> {
+  const tried: string[] = [];
+  const attempt = async (search: RequestTemplate, asked: ProbeValues): Promise<ResourceLike[]> => {
+    const own = await asTenant(ctx, probe.tenant, request(ctx, search, asked));
+    exchanges.push(own);
+    const body = own.status === 200 ? own.json() : undefined;
+    const found = body?.ok
+      ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
+      : [];
+    tried.push(
+      `${label(search)}${asked.id !== values.id ? ` for Patient/${asked.id}` : ''} answered ${describe(own)}${own.status === 200 ? ` with ${found.length || 'none'}` : ''}`,
+    );
+    return found;
+  };
+  const own = ownSearch(ctx, type);
+  const mine = await attempt(own, values);
+  if (mine.length > 0 || !isPatientScoped(own)) return { samples: mine, from: '', tried, values };
+  const wide = await attempt(tenantWideSearch(type), values);
+  if (wide.length > 0)
+    return { samples: wide, from: ` (Patient/${probe.id} has none; sampled tenant-wide)`, tried, values };
+  for (const id of await otherPatients(ctx, probe, exchanges)) {
+    const theirs = { ...values, id };
+    const found = await attempt(own, theirs);
+    if (found.length > 0) {
+      return {
+        samples: found,
+        from: ` (Patient/${probe.id} has none; sampled from Patient/${id})`,
+        tried,
+        values: theirs,
+      };
+    }
+  }
+  return { samples: [], from: '', tried, values };
+}
+
+/** A few other patients of the probe's tenant, for types the partner only searches per patient. */
+async function otherPatients(ctx: RunContext, probe: Probe, exchanges: Exchange[]): Promise<string[]> {
+  const res = await asTenant(ctx, probe.tenant, {
+    url: fhirUrl(ctx, `Patient?_count=${OTHER_PATIENTS + 1}`),
+  });
+  exchanges.push(res);
+  const body = res.status === 200 ? res.json() : undefined;
+  if (!body?.ok) return [];
+  return bundleEntries(body.value, { resourceType: 'Patient' })
+    .map((p) => String(p.id))
+    .filter((id) => id !== probe.id && id !== 'undefined')
+    .slice(0, OTHER_PATIENTS);
+}
+
 function hasId(r: ResourceLike): boolean {
   return typeof r.id === 'string' && r.id !== '';
 }
@@ -137,6 +200,17 @@ function hasId(r: ResourceLike): boolean {
 function ownSearch(ctx: RunContext, type: string): RequestTemplate {
   const fetch = ctx.state.profile?.resources.find((r) => r.type === type)?.fetch;
   if (fetch && !fetch.path.includes('/')) return { ...fetch, params: { ...fetch.params, _count: '10' } };
+  return { path: type, params: { _count: String(SAMPLES_PER_TYPE) } };
+}
+
+function isPatientScoped(template: RequestTemplate): boolean {
+  return Object.values(template.params ?? {}).some((v) =>
+    (Array.isArray(v) ? v : [v]).some((s) => String(s).includes('{probe.')),
+  );
+}
+
+/** The first few of a type in the whole tenant, whoever they belong to. */
+function tenantWideSearch(type: string): RequestTemplate {
   return { path: type, params: { _count: String(SAMPLES_PER_TYPE) } };
 }
 
@@ -160,7 +234,7 @@ function leakSearches(
   }
   const searches: RequestTemplate[] = [{ path: type, params: { _id: ids } }];
   const own = ownSearch(ctx, type);
-  if (own.params && Object.values(own.params).some((v) => String(v).includes('{probe.'))) searches.push(own);
+  if (isPatientScoped(own)) searches.push(own);
   return searches;
 }
 

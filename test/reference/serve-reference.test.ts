@@ -9,7 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { ExitRequest } from '../../src/cli/io.js';
 import { serveReferenceCommand } from '../../src/cli/commands/serve-reference.js';
 import { main } from '../../src/cli/program.js';
-import { listFaults } from '../../src/reference/index.js';
+import { listFaults, listVariations } from '../../src/reference/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,6 +46,22 @@ describe('serve-reference', () => {
     const text = sink.out.join('');
     for (const f of listFaults()) expect(text).toContain(f.name);
     expect(text).toContain('the token response echoes client_secret');
+  });
+
+  it('--list-variations prints every variation of the unusual variant with why it is legal', async () => {
+    const { code, sink } = await run(['--list-variations']);
+    expect(code).toBe(0);
+    const text = sink.out.join('');
+    for (const v of listVariations()) {
+      expect(text).toContain(v.id);
+      expect(text).toContain(`legal: ${v.why}`);
+    }
+  });
+
+  it('refuses an unknown variant with exit 2 and names the valid ones', async () => {
+    const { code, sink } = await run(['--variant', 'weird']);
+    expect(code).toBe(2);
+    expect(sink.err.join('')).toMatch(/unknown variant "weird"; valid variants: standard, unusual/);
   });
 
   it('refuses an unknown fault with exit 2 and says how to list them', async () => {

@@ -60,6 +60,35 @@ describe.each(VERSIONS)('ROUTE on the conformant reference partner (%s)', (versi
   });
 });
 
+/** Seed 4 gives tenant A a first (probe) patient without allergies, while other patients have some. */
+const PROBE_WITHOUT_ALLERGIES = 4;
+
+describe('ROUTE-02 when the probe patient has none of a type', () => {
+  it("samples the type tenant-wide, so a leak of another patient's allergy fails the row", async () => {
+    p = await startReferencePartner({ seed: PROBE_WITHOUT_ALLERGIES, faults: ['ROUTE-02'] });
+    const run = await certifyReference({ partner: p, version: 'stu3', only: 'ROUTE-02' });
+    const [row] = rowsOf(run.report, 'ROUTE-02').filter((r) =>
+      r.subject?.startsWith(`AllergyIntolerance of tenant ${p!.tenants[0].slice(0, 8)}`),
+    );
+    expect(row!.status, row!.message).toBe('fail');
+    expect(row!.message).toMatch(
+      /\(Patient\/\S+ has none; sampled tenant-wide\).*returned tenant .*'s resource/,
+    );
+  });
+
+  it('passes on the conformant partner and says where the samples came from', async () => {
+    p = await startReferencePartner({ seed: PROBE_WITHOUT_ALLERGIES });
+    const run = await certifyReference({ partner: p, version: 'dstu2', only: 'ROUTE-02' });
+    const [row] = rowsOf(run.report, 'ROUTE-02').filter((r) =>
+      r.subject?.startsWith(`AllergyIntolerance of tenant ${p!.tenants[0].slice(0, 8)}`),
+    );
+    expect(row!.status, row!.message).toBe('pass');
+    expect(row!.message).toMatch(
+      /^3 AllergyIntolerance of tenant \S+ \(Patient\/\S+ has none; sampled tenant-wide\) can neither/,
+    );
+  });
+});
+
 const faults: Array<{ fault: string; message: RegExp }> = [
   { fault: 'ROUTE-01', message: /reached no patient/ },
   { fault: 'ROUTE-02', message: /returned tenant .*'s resource/ },

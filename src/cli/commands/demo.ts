@@ -8,8 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { certify } from '../../certify.js';
+import { ConfigError } from '../../config/errors.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
-import { startReferencePartner } from '../../reference/index.js';
+import { startReferencePartner, VARIANTS, type Variant } from '../../reference/index.js';
 import { rotateSecret } from '../../reference/rotate.js';
 import { createTestPki } from '../../reference/tls.js';
 import { ExitRequest, type CliIo } from '../io.js';
@@ -33,13 +34,23 @@ export function demoCommand(io: CliIo): Command {
       'switch on a named nonconformity of the reference partner, to see a failing report',
       collect,
     )
+    .option(
+      '--variant <name>',
+      'reference partner variant: standard, or unusual (conformant, every legal less common way; see serve-reference --list-variations)',
+    )
     .option('--quiet', 'no progress: neither the live line on a terminal nor the per-family lines in a log')
-    .action(async (flags: RawOptions & { fault?: string[] }) => {
+    .action(async (flags: RawOptions & { fault?: string[]; variant?: string }) => {
+      if (flags.variant !== undefined && !(VARIANTS as readonly string[]).includes(flags.variant)) {
+        throw new ConfigError(
+          `unknown variant ${JSON.stringify(flags.variant)}; valid variants: ${VARIANTS.join(', ')}`,
+        );
+      }
       const faults = faultNamesOrFail(flags.fault ?? []);
       const pki = await createTestPki();
       const partner = await startReferencePartner({
         faults,
         tokenTtlSeconds: TOKEN_TTL_S,
+        ...(flags.variant !== undefined ? { variant: flags.variant as Variant } : {}),
         tls: { key: pki.key, cert: pki.cert },
       }).catch((err: unknown) => {
         pki.dispose();

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../../config/errors.js';
-import { listFaults, startReferencePartner, type ReferencePartner } from '../../reference/index.js';
+import {
+  listFaults,
+  listVariations,
+  startReferencePartner,
+  VARIANTS,
+  type ReferencePartner,
+  type Variant,
+} from '../../reference/index.js';
 import { canonicalFaultNames } from '../../reference/faults.js';
 import { generateSecret } from '../../reference/oauth.js';
 import { createTestPki } from '../../reference/tls.js';
@@ -21,6 +28,8 @@ interface ServeOptions {
   port: number;
   fault: string[];
   listFaults?: boolean;
+  variant: string;
+  listVariations?: boolean;
   patients: number;
   seed?: number;
   tokenTtl: number;
@@ -98,6 +107,14 @@ async function startOrExplain(
   }
 }
 
+/** The unusual variant's variations, each with what it does and the clause that makes it legal. */
+export function variationTable(): string {
+  const variations = listVariations();
+  const width = Math.max(...variations.map((v) => v.id.length));
+  const pad = ' '.repeat(width + 2);
+  return variations.map((v) => `${v.id.padEnd(width)}  ${v.what}\n${pad}legal: ${v.why}`).join('\n');
+}
+
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -109,6 +126,15 @@ export function serveReferenceCommand(io: CliIo = processIo): Command {
     .option('--port <n>', 'port to listen on (0: a free port)', integer(0, 65535), 0)
     .option('--fault <name>', 'switch on a named nonconformity (repeatable; see --list-faults)', collect, [])
     .option('--list-faults', 'print the named faults and exit')
+    .option(
+      '--variant <name>',
+      `${VARIANTS.join(' or ')}: "unusual" stays conformant but does everything the legal, less common way (see --list-variations)`,
+      'standard',
+    )
+    .option(
+      '--list-variations',
+      'print what the unusual variant does differently, and why each is legal, and exit',
+    )
     .option('--patients <n>', 'patients per tenant', integer(1, 100_000), 12)
     .option('--seed <n>', 'seed of the synthetic data', integer(0, 2 ** 32 - 1))
     .option('--token-ttl <s>', 'access token lifetime in seconds', integer(1, 86_400), 3600)
@@ -120,6 +146,14 @@ export function serveReferenceCommand(io: CliIo = processIo): Command {
         io.stdout(`${faultTable()}\n`);
         return;
       }
+      if (options.listVariations) {
+        io.stdout(`${variationTable()}\n`);
+        return;
+      }
+      if (!(VARIANTS as readonly string[]).includes(options.variant))
+        throw new ConfigError(
+          `unknown variant ${JSON.stringify(options.variant)}; valid variants: ${VARIANTS.join(', ')}.`,
+        );
       const faults = faultNamesOrFail(options.fault);
       if ((options.tlsKey === undefined) !== (options.tlsCert === undefined))
         throw new ConfigError('--tls-key and --tls-cert go together; give both or neither.');
@@ -145,6 +179,7 @@ export function serveReferenceCommand(io: CliIo = processIo): Command {
           host: options.host,
           port: options.port,
           faults,
+          variant: options.variant as Variant,
           patientsPerTenant: options.patients,
           tokenTtlSeconds: options.tokenTtl,
           clientSecret: secret,
@@ -168,6 +203,7 @@ export function serveReferenceCommand(io: CliIo = processIo): Command {
         `  tenant A:     ${tenantA}`,
         `  tenant B:     ${tenantB}`,
         `  faults:       ${partner.faults.length > 0 ? partner.faults.join(', ') : 'none (conformant)'}`,
+        `  variant:      ${partner.variant}${partner.variant === 'unusual' ? ' (conformant, the legal less common way: --list-variations)' : ''}`,
         secretFile !== undefined
           ? `  client secret: in ${secretFile} (mode 0600, removed when the server stops); load it with\n` +
             `    export ${SECRET_ENV}="$(cat ${shellQuote(secretFile)})"`
