@@ -125,11 +125,16 @@ export function makeService(stores: Stores, type: string): ProfileService {
         type: 'searchset',
         total: matches.length,
         link: links,
-        entry: page.map((resource) => ({
-          fullUrl: `${req.protocol}://${req.get('host') ?? ''}/${version}/${type}/${String(resource.id)}`,
-          resource,
-          search: { mode: 'match' },
-        })),
+        // FHIR JSON has no empty arrays: an empty page has no entry at all (RES-VAL-1 holds us to it).
+        ...(page.length > 0
+          ? {
+              entry: page.map((resource) => ({
+                fullUrl: `${req.protocol}://${req.get('host') ?? ''}/${version}/${type}/${String(resource.id)}`,
+                resource,
+                search: { mode: 'match' },
+              })),
+            }
+          : {}),
       };
     },
   };
