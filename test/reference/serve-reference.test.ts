@@ -59,7 +59,8 @@ describe('serve-reference', () => {
   });
 
   it('refuses an unknown variant with exit 2 and names the valid ones', async () => {
-    const { code, sink } = await run(['--variant', 'weird']);
+    const sink = io();
+    const code = await main(['serve-reference', '--variant', 'weird'], sink);
     expect(code).toBe(2);
     expect(sink.err.join('')).toMatch(/unknown variant "weird"; valid variants: standard, unusual/);
   });
