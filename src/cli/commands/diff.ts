@@ -27,7 +27,10 @@ export async function executeDiff(
       `--max-latency-regression ${opts.maxLatencyRegression} is not a percentage: write it as 20% or 0.2.`,
     );
   }
-  const [baseline, current] = await Promise.all([loadReport(baselinePath), loadReport(currentPath)]);
+  const [baseline, current] = await Promise.all([
+    loadReport(baselinePath, { wholeSchema: true }),
+    loadReport(currentPath, { wholeSchema: true }),
+  ]);
   if (!baseline.ok) return usage(baseline.reason);
   if (!current.ok) return usage(current.reason);
   const incomparable = incomparableReason(baseline.report, current.report);
