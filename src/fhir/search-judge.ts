@@ -8,7 +8,7 @@ import type { FhirVersion } from '../engine/state.js';
 import type { ProfileResource, SearchQuery } from '../profile/model.js';
 import type { ResourceLike } from './bundle.js';
 import { evaluatePath } from './fhirpath.js';
-import { evidenceOf, ref, runSearch, type SearchResult } from './paged-search.js';
+import { evidenceOf, MAX_KEPT_MATCHES, ref, runSearch, type SearchResult } from './paged-search.js';
 import type { Probe } from './probe.js';
 import { fillRequest, withParams, type FilledRequest } from './requests.js';
 import { fill, type ProbeValues } from './search-values.js';
@@ -93,7 +93,11 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
   const { query, result, probe, version } = input;
   const expect = query.expect ?? {};
   const matches = result.matches;
-  const pages = result.truncated ? ` in the first ${input.ctx.options.maxPages} pages` : '';
+  const pages = !result.truncated
+    ? ''
+    : result.truncatedBy === 'kept-matches'
+      ? ` kept (reading stops at ${MAX_KEPT_MATCHES} matches)`
+      : ` in the first ${input.ctx.options.maxPages} pages`;
 
   if (expect.probe === 'only') {
     if (matches.length === 1 && matches[0]!.id === probe.id) out.notes.push(`exactly Patient/${probe.id}`);
