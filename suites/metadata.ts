@@ -4,7 +4,7 @@
  */
 import { defineChecks, fail, pass, warn, type Outcome } from '../src/engine/check.js';
 import type { FhirVersion } from '../src/engine/state.js';
-import { contentType, describe, type Exchange } from '../src/http/exchange.js';
+import { contentType, describe, keptAnswer, type KeptAnswer } from '../src/http/exchange.js';
 import type { Evidence } from '../src/report/model.js';
 import {
   RESTFUL_SECURITY_SERVICE,
@@ -38,7 +38,7 @@ declare module '../src/engine/state.js' {
     restServer?: Json;
     /** The metadata exchange's masked evidence, shown again by rows that judge its content. */
     metadataEvidence?: Evidence;
-    metadataExchange?: Exchange;
+    metadataExchange?: KeptAnswer;
     profile?: Profile;
   }
 }
@@ -68,7 +68,7 @@ export const metadataChecks = defineChecks([
     async run(ctx) {
       const res = await ctx.http.request({ url: metadataUrl(ctx.options.baseUrl) });
       ctx.state.metadataEvidence = res.evidence;
-      ctx.state.metadataExchange = res;
+      ctx.state.metadataExchange = keptAnswer(res);
       if (res.status === 401 || res.status === 403) {
         return fail(
           `metadata answered HTTP ${res.status} without a token; the capability statement must be open`,

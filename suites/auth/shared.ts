@@ -7,7 +7,7 @@ import { oauthError, type TokenParse } from '../../src/auth/token-response.js';
 import type { IssuedToken } from '../../src/auth/token-response.js';
 import { fail, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
-import { describe, type Exchange } from '../../src/http/exchange.js';
+import { describe, type Exchange, type KeptAnswer } from '../../src/http/exchange.js';
 import { isObject } from '../../src/fhir/capability.js';
 import type { Evidence } from '../../src/report/model.js';
 import { knownSecrets, secretEchoIn } from './credentials.js';
@@ -22,7 +22,7 @@ export interface TokenAnswerSeen {
 declare module '../../src/engine/state.js' {
   interface RunState {
     /** The token AUTH-01 obtained for the first tenant, with its raw exchange. */
-    authToken?: { exchange: Exchange; token: IssuedToken; tenant: string };
+    authToken?: { exchange: KeptAnswer; token: IssuedToken; tenant: string };
     /**
      * Every token-endpoint answer the AUTH and ROUTE checks got, for AUTH-11: searched for an echoed
      * secret when it arrived, so only the evidence is kept, not a body that may be 20 MiB.

@@ -5,7 +5,7 @@
 import { claimNamingTenant, inspectJwt } from '../../src/auth/jwt.js';
 import { fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, na, pass, warn, type Check } from '../../src/engine/check.js';
-import { describe } from '../../src/http/exchange.js';
+import { describe, keptAnswer } from '../../src/http/exchange.js';
 import { secretChoice, workingSecret } from '../../src/auth/secret.js';
 import { tokenProvider } from '../../src/auth/session.js';
 import { askToken, isSuccess } from './shared.js';
@@ -32,7 +32,7 @@ export const tokenIssued = defineChecks([
       if (!parsed.ok) {
         return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}`);
       }
-      ctx.state.authToken = { exchange, token: parsed.token, tenant };
+      ctx.state.authToken = { exchange: keptAnswer(exchange), token: parsed.token, tenant };
       await tokenProvider(ctx);
       const data = await ctx.http.request({
         url: fhirUrl(ctx, 'Patient?_count=1'),
