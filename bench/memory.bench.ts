@@ -4,7 +4,7 @@
  * child process with bench/max-rss.mjs preloaded, which reports the child's peak RSS at exit. Prints
  * the median of a few runs per partner and fails when any median is above the bound.
  *   MEMORY_BENCH_RUNS (default 3), MEMORY_BENCH_MODES (default all, e.g. `entries,links`),
- *   MEMORY_BENCH_RUN_TIMEOUT_MS (default 150000: what a run keeps is bounded, so a longer run of the
+ *   MEMORY_BENCH_RUN_TIMEOUT_MS (default 90000: what a run keeps is bounded, so a longer run of the
  *   same partner reaches no higher peak; the run timeout also keeps the benchmark short)
  */
 import { spawn } from 'node:child_process';
@@ -59,7 +59,7 @@ async function measure(mode: HostileMode): Promise<RunMeasure> {
       '--concurrency',
       '2',
       '--run-timeout',
-      process.env.MEMORY_BENCH_RUN_TIMEOUT_MS ?? '150000',
+      process.env.MEMORY_BENCH_RUN_TIMEOUT_MS ?? '90000',
       '--out',
       out,
       '--format',
