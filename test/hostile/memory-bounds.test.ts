@@ -13,7 +13,9 @@ import type { RunContext } from '../../src/engine/context.js';
 import { MAX_KEPT_MATCHES, runSearch, settled, type SearchResult } from '../../src/fhir/paged-search.js';
 import type { ReturnedResource } from '../../src/fhir/returned.js';
 import { bodyPreview } from '../../src/http/answer.js';
-import type { JsonResult } from '../../src/http/exchange.js';
+import type { Exchange, JsonResult } from '../../src/http/exchange.js';
+import { record, sampleOf, type Series } from '../../src/latency/sampler.js';
+import { Timings } from '../../src/latency/timings.js';
 import { MAX_JSON_DEPTH } from '../../src/json/nesting.js';
 import { fhirMediaType } from '../helpers/capability.js';
 import { runTestChecks } from '../helpers/engine.js';
@@ -202,5 +204,35 @@ describe('the evidence preview of a large body', () => {
         expect(bodyPreview(Buffer.from(text), 4096)).toBe(full(text, 4096));
       }
     }
+  });
+});
+
+describe('a latency series keeps what its row shows, not the answers', () => {
+  it('the slowest and the first failed sample are kept as timing and evidence, without their bodies', () => {
+    const answer = (totalMs: number, status: number): Exchange => ({
+      status,
+      headers: {},
+      body: Buffer.alloc(1 << 20),
+      text: '',
+      json: () => ({ ok: false, reason: 'not read' }),
+      timing: { startedAtMs: 0, totalMs },
+      evidence: {
+        request: { method: 'GET', url: 'https://x/fhir/metadata', headers: {} },
+        timing: { startedAt: '', totalMs },
+      },
+    });
+    const series: Series = {
+      interaction: {} as Series['interaction'],
+      planned: 3,
+      samples: new Timings(),
+      errors: 0,
+      timeouts: 0,
+    };
+    record(series, { sample: sampleOf(answer(5, 200)), exchange: answer(5, 200) });
+    record(series, { sample: sampleOf(answer(9, 200)), exchange: answer(9, 200) });
+    record(series, { sample: sampleOf(answer(3, 500)), exchange: answer(3, 500) });
+    expect(Object.keys(series.slowest!).sort()).toEqual(['evidence', 'timing']);
+    expect(series.slowest!.timing.totalMs).toBe(9);
+    expect(Object.keys(series.firstFailure!).sort()).toEqual(['evidence', 'timing']);
   });
 });
