@@ -90,7 +90,7 @@ async function plan(
       evidence: evidenceOf(single).slice(0, 1),
       ...(single.fatal
         ? { singleProblem: `the single call failed: ${single.fatal}` }
-        : { expected: single.firstPage.map(ref) }),
+        : { expected: single.firstPageRefs ?? single.firstPage.map(ref) }),
     });
   }
   return { planned, left };

@@ -5,7 +5,7 @@
 import { defineChecks, fail, pass, warn, type Outcome } from '../src/engine/check.js';
 import { endpointOf, unreachableCause, unreachableMessage } from '../src/engine/diagnosis.js';
 import type { FhirVersion } from '../src/engine/state.js';
-import { contentType, describe, type Exchange } from '../src/http/exchange.js';
+import { contentType, describe, keptAnswer, type KeptAnswer } from '../src/http/exchange.js';
 import type { Evidence } from '../src/report/model.js';
 import {
   RESTFUL_SECURITY_SERVICE,
@@ -39,7 +39,7 @@ declare module '../src/engine/state.js' {
     restServer?: Json;
     /** The metadata exchange's masked evidence, shown again by rows that judge its content. */
     metadataEvidence?: Evidence;
-    metadataExchange?: Exchange;
+    metadataExchange?: KeptAnswer;
     profile?: Profile;
   }
 }
@@ -70,7 +70,7 @@ export const metadataChecks = defineChecks([
       const url = metadataUrl(ctx.options.baseUrl);
       const res = await ctx.http.request({ url });
       ctx.state.metadataEvidence = res.evidence;
-      ctx.state.metadataExchange = res;
+      ctx.state.metadataExchange = keptAnswer(res);
       const cause = unreachableCause(res);
       if (cause) {
         // The one row that fails for it: every check after this one is skipped naming the cause.

@@ -25,8 +25,7 @@ import {
   type TypeData,
 } from '../src/fhir/patient-data.js';
 import type { Probe } from '../src/fhir/probe.js';
-import { recordReturned } from '../src/fhir/returned.js';
-import { validateResource } from '../src/fhir/validate.js';
+import { recordReturned, validityAgainst } from '../src/fhir/returned.js';
 import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
 import { counted } from '../src/report/wording.js';
 
@@ -419,14 +418,15 @@ export const resourceValidityChecks = defineChecks([
       if (returned.length === 0) return na('the run was returned no FHIR resource to validate');
       const byType = new Map<string, typeof returned>();
       for (const r of returned) {
-        const type = String(r.resource.resourceType);
-        byType.set(type, [...(byType.get(type) ?? []), r]);
+        const list = byType.get(r.type);
+        if (list) list.push(r);
+        else byType.set(r.type, [r]);
       }
       const outcomes: Outcome[] = [];
       for (const [type, list] of byType) {
         const invalid = list
-          .map((r) => ({ r, issues: validateResource(r.resource, version) }))
-          .filter((x) => x.issues.length > 0);
+          .map((r) => ({ r, validity: validityAgainst(r, version) }))
+          .filter((x) => x.validity.issues > 0);
         const noun = `${type} resource${list.length === 1 ? '' : 's'}`;
         if (invalid.length === 0) {
           outcomes.push(
@@ -438,19 +438,19 @@ export const resourceValidityChecks = defineChecks([
           continue;
         }
         const shown = invalid.slice(0, NAMED_INVALID);
-        const named = shown.map(({ r, issues }) => {
-          const first = issues[0]!;
-          const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
+        const named = shown.map(({ r, validity }) => {
+          const first = validity.first!;
+          const more = validity.issues > 1 ? ` (+${validity.issues - 1} more)` : '';
           return `${r.key} @ tenant ${r.tenant}: ${first.path}: ${first.message}${more}`;
         });
         const rest = invalid.length > NAMED_INVALID ? `; and ${invalid.length - NAMED_INVALID} more` : '';
         const evidence: Evidence[] = [];
         for (const { r } of shown) {
           if (r.evidence) evidence.push(r.evidence);
-          else if (typeof r.resource.id === 'string') {
+          else if (r.id !== undefined) {
             // Recorded without its exchange (the probe patient): read it again to show the partner.
             const exchange = await asTenant(ctx, r.tenant, {
-              url: fhirUrl(ctx, `${type}/${encodeURIComponent(r.resource.id)}`),
+              url: fhirUrl(ctx, `${type}/${encodeURIComponent(r.id)}`),
             });
             evidence.push(exchange.evidence);
           }

@@ -9,7 +9,7 @@ import { defineChecks, fail, na, pass, skip, type Check, type Outcome } from '..
 import type { RunContext } from '../src/engine/context.js';
 import { requirements } from '../src/engine/requirements.js';
 import type { Evidence } from '../src/report/model.js';
-import { evidenceOf, runSearch, type SearchResult } from '../src/fhir/paged-search.js';
+import { evidenceOf, runSearch, settled, type SearchResult } from '../src/fhir/paged-search.js';
 import { isServed, perProbe, tenantProbes, valuesOf, versionOf } from '../src/fhir/patient-data.js';
 import type { Probe } from '../src/fhir/probe.js';
 import { fillRequest, type FilledRequest } from '../src/fhir/requests.js';
@@ -84,7 +84,7 @@ async function searchRow(ctx: RunContext, probe: Probe, query: SearchQuery): Pro
     query,
     tenant: probe.tenant,
     request,
-    result,
+    result: settled(result),
   });
   if (result.fatal) return fail(result.fatal, { subject, evidence: evidenceOf(result) });
   const version = versionOf(ctx);
@@ -101,8 +101,8 @@ async function searchRow(ctx: RunContext, probe: Probe, query: SearchQuery): Pro
   });
   const problems = [...result.problems, ...judgement.problems];
   const evidence = allEvidence(result, judgement);
-  const size = `${result.matches.length} match(es)${result.total !== undefined ? `, total ${result.total}` : ''}${
-    result.exchanges.length > 1 ? ` over ${result.exchanges.length} pages` : ''
+  const size = `${result.matchCount} match(es)${result.total !== undefined ? `, total ${result.total}` : ''}${
+    result.pages > 1 ? ` over ${result.pages} pages` : ''
   }`;
   if (problems.length) {
     return fail(`${result.label}: ${problems.join('; ')}`, { subject, evidence });
@@ -147,14 +147,14 @@ export function countProblems(
   const count = Number(raw);
   const { result } = run;
   const problems: string[] = [];
-  const first = result.firstPage.length;
+  const first = result.firstPageCount;
   if (first > count) problems.push(`_count=${count} but the first page holds ${first} matches`);
   if (result.total !== undefined && result.total < first) {
     problems.push(`total is ${result.total}, fewer than the ${first} matches on the first page`);
   }
-  if (result.total !== undefined && !result.truncated && result.total < result.matches.length) {
+  if (result.total !== undefined && !result.truncated && result.total < result.matchCount) {
     problems.push(
-      `total is ${result.total}, but ${result.matches.length} matches came over ${result.exchanges.length} pages`,
+      `total is ${result.total}, but ${result.matchCount} matches came over ${result.pages} pages`,
     );
   }
   if (result.total === undefined) problems.push('the searchset has no total');

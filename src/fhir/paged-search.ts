@@ -5,7 +5,7 @@
  */
 import { asTenant, fhirUrl } from '../auth/session.js';
 import type { RunContext } from '../engine/context.js';
-import { describe, type Exchange, type HttpRequest } from '../http/exchange.js';
+import { describe, type HttpRequest } from '../http/exchange.js';
 import type { Evidence } from '../report/model.js';
 import { bundleEntries, bundleTotal, bundleType, isBundle, nextLink, type ResourceLike } from './bundle.js';
 import { brief } from './capability.js';
@@ -19,20 +19,51 @@ export interface SearchResult {
   fatal?: string;
   /** What is wrong with an answer that could be read: not a searchset, no total, a loop… */
   problems: string[];
-  exchanges: Exchange[];
+  /**
+   * The masked evidence of every page read. The answers themselves are not kept: each may hold
+   * 20 MiB of body and its parsed value, and a run makes hundreds.
+   */
+  evidence: Evidence[];
+  /** Pages read (answers received, the failed one included). */
+  pages: number;
   total?: number;
-  /** The matches of the first page, in order. */
+  /** The matches of the first page, in order (at most MAX_KEPT_MATCHES). */
   firstPage: ResourceLike[];
-  /** The matches of every page read, in order. */
+  /** How many matches the first page held, kept or not. */
+  firstPageCount: number;
+  /** The matches of every page read, in order, up to MAX_KEPT_MATCHES. */
   matches: ResourceLike[];
-  /** A next link was still there when --max-pages was reached. */
+  /** Matches seen on every page read, including those past MAX_KEPT_MATCHES. */
+  matchCount: number;
+  /**
+   * Reading stopped with more to read: a next link was still there when --max-pages was reached, or
+   * MAX_KEPT_MATCHES matches were kept (`truncatedBy` says which).
+   */
   truncated: boolean;
+  truncatedBy?: 'max-pages' | 'kept-matches';
   /** The first page's `next` link, when it had one. */
   firstNext?: string;
+  /** `Patient/1`… of the first page's matches, kept by `settled` when the matches are dropped. */
+  firstPageRefs?: string[];
 }
 
-export function evidenceOf(result: { exchanges: Exchange[] }): Evidence[] {
-  return result.exchanges.map((e) => e.evidence);
+/**
+ * The most matches one search keeps for judging. The app shows a page or two; a partner answering
+ * with 100 000 entries per page for 20 pages would otherwise keep two million resources alive. Past
+ * it, reading stops as at --max-pages, and the judgement says it saw only the first ones.
+ */
+export const MAX_KEPT_MATCHES = 10_000;
+
+export function evidenceOf(result: { evidence: Evidence[] }): Evidence[] {
+  return result.evidence;
+}
+
+/**
+ * What a search keeps once it is judged (for SRCH-CNT-1 and BATCH-1): its counts, evidence and the
+ * references of its first page, not the matches themselves.
+ */
+export function settled(result: SearchResult): SearchResult {
+  return { ...result, matches: [], firstPage: [], firstPageRefs: result.firstPage.map(ref) };
 }
 
 export function toHttpRequest(ctx: RunContext, request: FilledRequest): HttpRequest {
@@ -65,9 +96,12 @@ export async function runSearch(
   const result: SearchResult = {
     label: label(request),
     problems: [],
-    exchanges: [],
+    evidence: [],
+    pages: 0,
     firstPage: [],
+    firstPageCount: 0,
     matches: [],
+    matchCount: 0,
     truncated: false,
   };
   const maxPages = Math.max(1, options.maxPages ?? ctx.options.maxPages);
@@ -78,7 +112,8 @@ export async function runSearch(
 
   for (let page = 1; ; page++) {
     const exchange = await asTenant(ctx, tenant, req);
-    result.exchanges.push(exchange);
+    result.evidence.push(exchange.evidence);
+    result.pages = page;
     const where = page === 1 ? '' : ` (page ${page}, ${req.url})`;
     if (exchange.status !== 200) {
       result.fatal = `${result.label} answered ${describe(exchange)}${where}`;
@@ -112,15 +147,24 @@ export async function runSearch(
     const wanted = options.resultType
       ? matches.filter((m) => m.resourceType === options.resultType)
       : matches;
-    result.matches.push(...wanted);
+    result.matchCount += wanted.length;
+    const room = MAX_KEPT_MATCHES - result.matches.length;
+    const kept = wanted.length > room ? wanted.slice(0, room) : wanted;
+    for (const m of kept) result.matches.push(m);
     if (page === 1) {
-      result.firstPage = wanted;
+      result.firstPage = kept;
+      result.firstPageCount = wanted.length;
       const total = bundleTotal(bundle);
       if (total === undefined) result.problems.push('the searchset has no total (a non-negative integer)');
       else result.total = total;
     }
     const next = nextLink(bundle);
     if (page === 1 && next) result.firstNext = next;
+    if (kept.length < wanted.length || (next && result.matches.length >= MAX_KEPT_MATCHES)) {
+      result.truncated = true;
+      result.truncatedBy = 'kept-matches';
+      return result;
+    }
     if (!next) return result;
     let nextUrl: URL;
     try {
@@ -142,6 +186,7 @@ export async function runSearch(
     }
     if (page >= maxPages) {
       result.truncated = true;
+      result.truncatedBy = 'max-pages';
       return result;
     }
     seen.add(nextUrl.href);

@@ -1,15 +1,31 @@
 /**
- * Every resource the partner returned during the run, kept for RES-VAL-1 (structural validity).
- * Suites that fetch FHIR data call `recordReturned` with what came back; Bundles are kept as an
- * envelope (their entries' resources are kept separately), so each resource is validated once.
+ * Every resource the partner returned during the run, judged for RES-VAL-1 (structural validity).
+ * Suites that fetch FHIR data call `recordReturned` with what came back; Bundles are judged as an
+ * envelope (their entries' resources are judged separately), so each resource is validated once.
+ * Once the FHIR version is known a resource is validated as it is recorded and only the verdict is
+ * kept: holding the resources themselves until RES-VAL-1 runs kept every large answer alive.
  */
 import type { RunContext } from '../engine/context.js';
 import type { Evidence } from '../report/model.js';
 import { isObject, objects, type Json } from './capability.js';
+import { validateResource, type FhirVersion, type ValidationIssue } from './validate.js';
+
+/** What RES-VAL-1 needs of one resource's validation. */
+export interface Validity {
+  version: FhirVersion;
+  /** How many issues it has; 0 when valid. */
+  issues: number;
+  first?: ValidationIssue;
+}
 
 export interface ReturnedResource {
   tenant: string;
-  resource: Json;
+  /** Its resourceType. */
+  type: string;
+  id?: string;
+  /** Kept only while the version is not known; dropped once judged. */
+  resource?: Json;
+  validity?: Validity;
   /** `Patient/123`, or `Bundle <request>` for a Bundle envelope. */
   key: string;
   /** What returned it, e.g. `GET Observation?patient=…`. */
@@ -38,10 +54,16 @@ export function recordReturned(
 ): void {
   if (!isObject(body) || typeof body.resourceType !== 'string') return;
   const returned = (ctx.state.returned ??= new Map());
+  const version = ctx.state.fhirVersion;
   const add = (resource: Json, key: string): void => {
     const at = `${tenant}\u0000${key}`;
     if (returned.size >= MAX_RETURNED || returned.has(at)) return;
-    returned.set(at, { tenant, resource, key, source, ...(evidence ? { evidence } : {}) });
+    const kept: ReturnedResource = { tenant, type: String(resource.resourceType), key, source };
+    if (typeof resource.id === 'string') kept.id = resource.id;
+    if (evidence) kept.evidence = evidence;
+    if (version) kept.validity = validityOf(resource, version);
+    else kept.resource = resource;
+    returned.set(at, kept);
   };
   if (body.resourceType === 'Bundle') {
     const entries = objects(body.entry);
@@ -60,4 +82,15 @@ export function recordReturned(
     body,
     typeof body.id === 'string' ? `${body.resourceType}/${body.id}` : `${body.resourceType} ${source}`,
   );
+}
+
+export function validityOf(resource: unknown, version: FhirVersion): Validity {
+  const issues = validateResource(resource, version);
+  return issues.length === 0 ? { version, issues: 0 } : { version, issues: issues.length, first: issues[0]! };
+}
+
+/** The resource's validity against `version`: as recorded, or judged now when it was kept. */
+export function validityAgainst(r: ReturnedResource, version: FhirVersion): Validity {
+  if (r.validity?.version === version) return r.validity;
+  return validityOf(r.resource, version);
 }

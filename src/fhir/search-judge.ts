@@ -8,7 +8,7 @@ import type { FhirVersion } from '../engine/state.js';
 import type { ProfileResource, SearchQuery } from '../profile/model.js';
 import type { ResourceLike } from './bundle.js';
 import { evaluatePath } from './fhirpath.js';
-import { evidenceOf, ref, runSearch, type SearchResult } from './paged-search.js';
+import { evidenceOf, MAX_KEPT_MATCHES, ref, runSearch, type SearchResult } from './paged-search.js';
 import type { Probe } from './probe.js';
 import { fillRequest, withParams, type FilledRequest } from './requests.js';
 import { fill, type ProbeValues } from './search-values.js';
@@ -98,7 +98,11 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
   const { query, result, probe, version } = input;
   const expect = query.expect ?? {};
   const matches = result.matches;
-  const pages = result.truncated ? ` in the first ${input.ctx.options.maxPages} pages` : '';
+  const pages = !result.truncated
+    ? ''
+    : result.truncatedBy === 'kept-matches'
+      ? ` kept (reading stops at ${MAX_KEPT_MATCHES} matches)`
+      : ` in the first ${input.ctx.options.maxPages} pages`;
 
   if (expect.probe === 'only') {
     if (matches.length === 1 && matches[0]!.id === probe.id) out.notes.push(`exactly Patient/${probe.id}`);
@@ -252,10 +256,12 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     else await judgeByOtherPatients(input, referencePath, listing.fatal, out);
     return;
   }
-  const read = `${listing.matches.length} ${query.resultType} over ${listing.exchanges.length} page(s)`;
-  const partial = listing.truncated
-    ? ` (the look was partial: the listing went on past --max-pages ${ctx.options.maxPages}; ${read} read)`
-    : '';
+  const read = `${listing.matches.length} ${query.resultType} over ${listing.pages} page(s)`;
+  const cut =
+    listing.truncatedBy === 'kept-matches'
+      ? `the listing holds more than the ${listing.matches.length} matches a search keeps`
+      : `the listing went on past --max-pages ${ctx.options.maxPages}`;
+  const partial = listing.truncated ? ` (the look was partial: ${cut}; ${read} read)` : '';
   const owner = (m: ResourceLike): string | undefined =>
     strings(m, referencePath, version)
       .map(patientIdOf)

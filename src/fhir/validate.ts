@@ -55,9 +55,23 @@ export function resourceTypesOf(version: FhirVersion): readonly string[] {
   return sources[version].resourceTypes;
 }
 
+/**
+ * Runs the validator. Elements that may nest themselves (extension, Questionnaire.item, contained
+ * Bundles) are validated by recursion, so a partner's resource nested thousands of levels deep can
+ * exhaust the stack: that is an answer about the resource (it cannot be validated), not a crash.
+ */
+function run(validate: StandaloneValidator, resource: unknown): boolean | 'too-deep' {
+  try {
+    return validate(resource);
+  } catch (err) {
+    if (err instanceof RangeError) return 'too-deep';
+    throw err;
+  }
+}
+
 /** True when the resource is structurally valid; cheaper than `validateResource` for valid input. */
 export function isValidResource(resource: unknown, version: FhirVersion): boolean {
-  return validatorFor(version)(resource);
+  return run(validatorFor(version), resource) === true;
 }
 
 /**
@@ -66,7 +80,11 @@ export function isValidResource(resource: unknown, version: FhirVersion): boolea
  */
 export function validateResource(resource: unknown, version: FhirVersion): ValidationIssue[] {
   const validate = validatorFor(version);
-  if (validate(resource)) return [];
+  const valid = run(validate, resource);
+  if (valid === true) return [];
+  if (valid === 'too-deep') {
+    return [{ path: fhirPath(resource, []), message: 'nests too deeply to be validated' }];
+  }
   const errors = validate.errors ?? [];
   // `if` and `oneOf` wrap an inner error that is already reported, and say less than it does.
   // A missing resourceType is reported once, by `required`.

@@ -5,6 +5,7 @@
  * shared methods cost no allocation per answer.
  */
 import { isUtf8 } from 'node:buffer';
+import { MAX_JSON_DEPTH, nestingBeyond } from '../json/nesting.js';
 import type { Evidence } from '../report/model.js';
 import type { Exchange, ExchangeTiming, HttpError, JsonResult } from './exchange.js';
 import { headersOf, headerValue, type RawHeaders } from './raw-headers.js';
@@ -75,8 +76,13 @@ export class Answer implements Exchange {
   }
 
   json(): JsonResult {
+    // The text made only to parse is not kept: a 20 MiB body would otherwise be held three times
+    // over (bytes, text, parsed value) for as long as the answer lives.
     this.parsed ??=
-      incomplete(this.error) ?? notJson(this.body, this.headers) ?? parseJson(this.text, this.status);
+      incomplete(this.error) ??
+      notJson(this.body, this.headers) ??
+      tooDeep(this.body) ??
+      parseJson(this.decoded ?? this.body.toString('utf8'), this.status);
     return this.parsed;
   }
 
@@ -94,14 +100,16 @@ export class Answer implements Exchange {
         method: sent.method,
         url: redactor.mask(sent.url),
         headers: redactor.maskHeaders(sent.headers),
-        ...(sent.body !== undefined ? { body: maskedPreview(redactor, sent.body, bodyBytes) } : {}),
+        ...(sent.body !== undefined
+          ? { body: maskedPreview(redactor, sent.body, sent.body.length, bodyBytes) }
+          : {}),
       },
       ...(status
         ? {
             response: {
               status,
               headers: redactor.maskHeaders(this.headers),
-              body: maskedPreview(redactor, this.text, bodyBytes),
+              body: maskedBodyPreview(redactor, body, this.decoded, bodyBytes),
               bodyBytes: body.length,
               ...(body.length > bodyBytes || error?.code === 'too-large' ? { truncated: true } : {}),
             },
@@ -151,6 +159,18 @@ function notJson(body: Buffer, headers: Record<string, string>): JsonResult | un
   return undefined;
 }
 
+function tooDeep(body: Buffer): JsonResult | undefined {
+  // Fewer bytes than levels cannot nest that deep: most answers are never scanned.
+  if (body.length <= MAX_JSON_DEPTH) return undefined;
+  const deep = nestingBeyond(body, MAX_JSON_DEPTH);
+  return deep
+    ? {
+        ok: false,
+        reason: `the body nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of arrays and objects (past byte offset ${deep.offset}); it was not parsed`,
+      }
+    : undefined;
+}
+
 /** Where the first invalid byte is, for a message a partner can act on. */
 function invalidUtf8At(body: Buffer): string {
   const decoded = new TextDecoder('utf-8', { fatal: false }).decode(body);
@@ -173,13 +193,66 @@ function parseJson(text: string, status: number): JsonResult {
 }
 
 /**
- * The first `max` characters, masked. Masking runs over a stretch past the cut first: a credential
+ * The first `max` characters of a text of `total` characters, masked; `head` holds at least the first
+ * `max + redactor.reach` of them. Masking runs over that stretch past the cut first: a credential
  * that straddles the cut would otherwise be cut in two before masking and its first part kept.
  */
-function maskedPreview(redactor: Redactor, text: string, max: number): string {
-  if (text.length <= max) return redactor.mask(text);
-  const masked = redactor.mask(text.slice(0, max + redactor.reach));
-  return `${masked.slice(0, max)}…[${text.length - max} more characters]`;
+function maskedPreview(redactor: Redactor, head: string, total: number, max: number): string {
+  if (total <= max) return redactor.mask(head);
+  const masked = redactor.mask(head.slice(0, max + redactor.reach));
+  return `${masked.slice(0, max)}…[${total - max} more characters]`;
+}
+
+/**
+ * The masked preview of a body without decoding all of it: the evidence keeps 4 KiB, and decoding a
+ * 20 MiB body to cut it would allocate 20 MiB more for every answer a check reports.
+ */
+function maskedBodyPreview(
+  redactor: Redactor,
+  body: Buffer,
+  decoded: string | undefined,
+  max: number,
+): string {
+  if (decoded !== undefined) return maskedPreview(redactor, decoded, decoded.length, max);
+  const bytes = headBytes(max + redactor.reach);
+  if (body.length <= bytes) {
+    const text = body.toString('utf8');
+    return maskedPreview(redactor, text, text.length, max);
+  }
+  return maskedPreview(redactor, body.toString('utf8', 0, bytes), utf16Length(body), max);
+}
+
+/** No UTF-16 unit takes more than 3 bytes of UTF-8, so this many bytes hold the first `chars` units. */
+function headBytes(chars: number): number {
+  return chars * 3 + 3;
+}
+
+/** The first `max` characters of the body's text, unmasked, decoding only what they need. */
+export function bodyPreview(body: Buffer, max: number): string {
+  const bytes = headBytes(max);
+  if (body.length <= bytes) return preview(body.toString('utf8'), max);
+  const text = body.toString('utf8', 0, bytes).slice(0, max);
+  return `${text}…[${utf16Length(body) - text.length} more characters]`;
+}
+
+function preview(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text;
+}
+
+/**
+ * The length the bytes have once decoded, a megabyte at a time rather than all at once. Each piece
+ * ends before a UTF-8 continuation byte, so no character is split between two pieces.
+ */
+function utf16Length(bytes: Buffer): number {
+  const step = 1 << 20;
+  let units = 0;
+  for (let start = 0; start < bytes.length;) {
+    let end = Math.min(start + step, bytes.length);
+    for (let back = 0; back < 3 && end < bytes.length && (bytes[end]! & 0xc0) === 0x80; back++) end--;
+    units += bytes.toString('utf8', start, end).length;
+    start = end;
+  }
+  return units;
 }
 
 function redirectOf(from: string, location: string): { location: string; crossOrigin: boolean } {

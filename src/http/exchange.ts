@@ -53,7 +53,17 @@ export interface Exchange {
   evidence: Evidence;
 }
 
-export function contentType(exchange: Exchange): string {
+/**
+ * What a check keeps of an answer for later checks: status, headers and masked evidence, but not the
+ * body, which may be 20 MiB and its parsed value as much again.
+ */
+export type KeptAnswer = Pick<Exchange, 'status' | 'headers' | 'evidence'>;
+
+export function keptAnswer(exchange: Exchange): KeptAnswer {
+  return { status: exchange.status, headers: exchange.headers, evidence: exchange.evidence };
+}
+
+export function contentType(exchange: Pick<Exchange, 'headers'>): string {
   return (exchange.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 

@@ -36,8 +36,8 @@ export interface Series {
   errors: number;
   timeouts: number;
   /** The slowest successful exchange and the first failed one: the row's evidence. */
-  slowest?: Exchange;
-  firstFailure?: Exchange;
+  slowest?: KeptSample;
+  firstFailure?: KeptSample;
   /** What the first failure was, in one line. */
   firstFailureMessage?: string;
   /** Set when sampling ended before `planned`: why. */
@@ -85,6 +85,17 @@ export async function measure(
   }
 }
 
+/** What a series keeps of an exchange it shows: its timing and evidence, not its body. */
+export type KeptSample = Pick<Exchange, 'timing' | 'evidence'>;
+
+/**
+ * The evidence is made now, while the answer is at hand: keeping the answer until the row is built
+ * kept its body alive, 20 MiB for each interaction against a partner answering that much.
+ */
+function kept(exchange: Exchange): KeptSample {
+  return { timing: exchange.timing, evidence: exchange.evidence };
+}
+
 /** Adds one measured request to a series. */
 export function record(series: Series, got: { sample: Sample; exchange?: Exchange }): void {
   const { sample, exchange } = got;
@@ -94,10 +105,10 @@ export function record(series: Series, got: { sample: Sample; exchange?: Exchang
     if (sample.timeout) series.timeouts += 1;
     if (series.firstFailureMessage === undefined) {
       series.firstFailureMessage = exchange ? describe(exchange) : sample.failure;
-      if (exchange) series.firstFailure = exchange;
+      if (exchange) series.firstFailure = kept(exchange);
     }
   } else if (exchange && (!series.slowest || sample.totalMs > series.slowest.timing.totalMs)) {
-    series.slowest = exchange;
+    series.slowest = kept(exchange);
   }
 }
 

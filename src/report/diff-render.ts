@@ -39,6 +39,7 @@ function latencyTable(rows: LatencyChange[], diff: ReportDiff): string {
 
 export function renderDiffText(diff: ReportDiff, labels: { baseline: string; current: string }): string {
   const out: string[] = [`fhir-certify diff: ${labels.baseline} → ${labels.current}`];
+  if (diff.stoppedBeforeProfile) out.push(`Regressed: ${diff.stoppedBeforeProfile}`);
   if (diff.newFailures.length > 0) out.push(rowsTable('New failures', diff.newFailures));
   if (diff.newErrors.length > 0) out.push(rowsTable('New errors', diff.newErrors));
   if (diff.latencyRegressions.length > 0) out.push(latencyTable(diff.latencyRegressions, diff));

@@ -60,6 +60,11 @@ export interface ReportDiff {
   certifiabilityLost: string[];
   /** Rows of the baseline the current report does not have (a narrower --only, or a renamed row). */
   missing: RowChange[];
+  /**
+   * Set when the current run stopped before it chose a profile (its capability statement failed)
+   * while the baseline had one: every row the profile drives is gone, which is a regression.
+   */
+  stoppedBeforeProfile: string | null;
 }
 
 const BAD: readonly Status[] = ['fail', 'error'];
@@ -146,6 +151,7 @@ export function diffReports(baseline: Report, current: Report, opts: DiffOptions
     latencyRegressions: [],
     certifiabilityLost: [],
     missing: [],
+    stoppedBeforeProfile: null,
   };
 
   for (const [key, now] of after) {
@@ -185,7 +191,12 @@ export function diffReports(baseline: Report, current: Report, opts: DiffOptions
       current.notCertifiableReasons.length > 0 ? current.notCertifiableReasons : ['no reason given'];
   }
 
+  if (baseline.target.profile != null && current.target.profile == null) {
+    out.stoppedBeforeProfile = `the current run chose no profile (the baseline used ${baseline.target.profile}): it stopped before its FHIR version was settled`;
+  }
+
   out.regressed =
+    out.stoppedBeforeProfile !== null ||
     out.newFailures.length > 0 ||
     out.newErrors.length > 0 ||
     out.latencyRegressions.length > 0 ||
@@ -193,12 +204,24 @@ export function diffReports(baseline: Report, current: Report, opts: DiffOptions
   return out;
 }
 
-/** Why two reports cannot be compared, or null when they can. */
+/**
+ * Why two reports cannot be compared, or null when they can. A run that chose no profile or version
+ * (it stopped at the capability statement) is comparable with any: it is a regression or a fix.
+ */
 export function incomparableReason(baseline: Report, current: Report): string | null {
-  if ((baseline.target.profile ?? null) !== (current.target.profile ?? null)) {
+  const chosen = (r: Report, field: 'profile' | 'fhirVersion'): boolean => r.target[field] != null;
+  if (
+    chosen(baseline, 'profile') &&
+    chosen(current, 'profile') &&
+    baseline.target.profile !== current.target.profile
+  ) {
     return `the reports use different profiles (${baseline.target.profile ?? 'none'} and ${current.target.profile ?? 'none'}): compare two runs of the same profile.`;
   }
-  if ((baseline.target.fhirVersion ?? null) !== (current.target.fhirVersion ?? null)) {
+  if (
+    chosen(baseline, 'fhirVersion') &&
+    chosen(current, 'fhirVersion') &&
+    baseline.target.fhirVersion !== current.target.fhirVersion
+  ) {
     return `the reports are for different FHIR versions (${baseline.target.fhirVersion ?? 'unknown'} and ${current.target.fhirVersion ?? 'unknown'}): compare two runs of the same version.`;
   }
   return null;

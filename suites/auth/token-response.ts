@@ -5,11 +5,10 @@
 import { claimNamingTenant, inspectJwt } from '../../src/auth/jwt.js';
 import { fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, na, pass, warn, type Check } from '../../src/engine/check.js';
-import { describe, type Exchange } from '../../src/http/exchange.js';
+import { describe, keptAnswer } from '../../src/http/exchange.js';
 import { secretChoice, workingSecret } from '../../src/auth/secret.js';
 import { tokenProvider } from '../../src/auth/session.js';
 import { diagnoseTokenFailure } from '../../src/auth/token-diagnosis.js';
-import { knownSecrets } from './credentials.js';
 import { askToken, isSuccess } from './shared.js';
 
 /** AUTH-06: how far a JWT's exp may be from what expires_in announced. */
@@ -37,7 +36,7 @@ export const tokenIssued = defineChecks([
         const why = diagnosis?.kind === 'credentials-refused' ? `: ${diagnosis.message}` : '';
         return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}${why}`);
       }
-      ctx.state.authToken = { exchange, token: parsed.token, tenant };
+      ctx.state.authToken = { exchange: keptAnswer(exchange), token: parsed.token, tenant };
       await tokenProvider(ctx);
       const data = await ctx.http.request({
         url: fhirUrl(ctx, 'Patient?_count=1'),
@@ -135,18 +134,13 @@ export const secretNotEchoed: Check = {
   title: 'the token response never echoes the client secret',
   requires: ['meta-04-oauth-uris'],
   async run(ctx) {
-    const secrets = knownSecrets(ctx);
     const exchanges = ctx.state.tokenExchanges ?? [];
-    const echoing: Array<{ exchange: Exchange; where: string }> = [];
-    for (const exchange of exchanges) {
-      const where = echoIn(exchange, secrets);
-      if (where) echoing.push({ exchange, where });
-    }
+    const echoing = exchanges.filter((e) => e.echoedIn !== undefined);
     if (echoing.length) {
       const first = echoing[0]!;
       return fail(
-        `${echoing.length} of ${exchanges.length} token responses echo the client secret (first in ${first.where} of an HTTP ${first.exchange.status} answer); never return it`,
-        { evidence: echoing.map((e) => e.exchange.evidence) },
+        `${echoing.length} of ${exchanges.length} token responses echo the client secret (first in ${first.echoedIn} of an HTTP ${first.status} answer); never return it`,
+        { evidence: echoing.map((e) => e.evidence) },
       );
     }
     if (exchanges.length === 0) return fail('no token response was obtained to inspect (see AUTH-01)');
@@ -158,17 +152,3 @@ export const secretNotEchoed: Check = {
     );
   },
 };
-
-/** Where a known secret appears in a raw answer (body or a header), or undefined. */
-function echoIn(exchange: Exchange, secrets: string[]): string | undefined {
-  const forms = (s: string): string[] => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)];
-  for (const secret of secrets) {
-    for (const form of forms(secret)) {
-      if (exchange.text.includes(form)) return 'the body';
-      for (const [name, value] of Object.entries(exchange.headers)) {
-        if (value.includes(form)) return `the ${name} header`;
-      }
-    }
-  }
-  return undefined;
-}

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runValidate, validateCommand } from '../../src/cli/commands/validate.js';
+import { DEFAULT_MAX_FILE_BYTES, runValidate, validateCommand } from '../../src/cli/commands/validate.js';
 import { ExitRequest } from '../../src/cli/io.js';
 import { sharedPath, sharedTitle } from '../helpers/shared.js';
 
@@ -78,6 +78,53 @@ describe('fhir-certify validate', () => {
     });
     await expect(failing).rejects.toBeInstanceOf(ExitRequest);
     await expect(failing).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('refuses a file over --max-file-bytes unread (exit 2, the cap named), and checks the option', async () => {
+    const patient = join(fixtures, 'stu3', 'patient.json');
+    const size = readFileSync(patient).length;
+    const over = await runValidate([patient], { maxFileBytes: size - 1 });
+    expect(over.exitCode).toBe(2);
+    expect(over.files[0]!.error).toBe(
+      `the file is ${size} bytes, over the --max-file-bytes cap of ${size - 1}: split it, or raise the cap`,
+    );
+    expect((await runValidate([patient], { maxFileBytes: size })).exitCode).toBe(0);
+
+    let printed = '';
+    const io = { stdout: (t: string) => void (printed += t), stderr: () => undefined, env: {}, isTTY: false };
+    const refused = validateCommand(io).parseAsync([patient, '--max-file-bytes', '100'], { from: 'user' });
+    await expect(refused).rejects.toMatchObject({ code: 2 });
+    expect(printed).toContain('over the --max-file-bytes cap of 100');
+    const command = validateCommand(io).exitOverride();
+    command.configureOutput({ writeErr: () => undefined });
+    await expect(
+      command.parseAsync([patient, '--max-file-bytes', 'lots'], { from: 'user' }),
+    ).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+  });
+
+  it('the default cap is 64 MiB', async () => {
+    expect(DEFAULT_MAX_FILE_BYTES).toBe(64 * 1024 * 1024);
+  });
+
+  it('a file nested past the JSON depth bound is refused before parsing (exit 2), one a validator cannot recurse into is invalid', async () => {
+    const deep = join(tmp, 'deep.json');
+    writeFileSync(
+      deep,
+      `{"resourceType":"Patient","extension":${'['.repeat(300_000)}${']'.repeat(300_000)}}`,
+    );
+    const out = await runValidate([deep]);
+    expect(out.exitCode).toBe(2);
+    expect(out.files[0]!.error).toMatch(/^nested deeper than 200000 levels of arrays and objects/);
+    // Extensions within extensions 50 000 deep: parsed, but too deep for the validator's recursion.
+    const nested = join(tmp, 'nested-extensions.json');
+    let ext = '{"url":"http://x"}';
+    for (let i = 0; i < 50_000; i++) ext = `{"url":"http://x","extension":[${ext}]}`;
+    writeFileSync(nested, `{"resourceType":"Patient","extension":[${ext}]}`);
+    const judged = await runValidate([nested], { fhirVersion: 'stu3' });
+    expect(judged.exitCode).toBe(1);
+    expect(judged.files[0]!.issues).toEqual([
+      { path: 'Patient', message: 'nests too deeply to be validated' },
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
 import {
   acceptingVersions,
   guessVersion,
@@ -9,6 +10,9 @@ import {
   resourceTypesOf,
   validateResource,
 } from '../../src/fhir/validate.js';
+import { validatorGzipBase64 as dstu2Source } from '../../src/fhir/generated/dstu2.validator.js';
+import { validatorGzipBase64 as stu3Source } from '../../src/fhir/generated/stu3.validator.js';
+import { appendErrorsInPlace } from '../../scripts/gen-fhir-schemas.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'fhir');
 const read = (version: string, name: string): Record<string, unknown> =>
@@ -132,5 +136,40 @@ describe('validateResource on the project fixtures', () => {
     expect(guessVersion('x')).toBeNull();
     expect(resourceTypesOf('dstu2')).toContain('MedicationOrder');
     expect(resourceTypesOf('stu3')).not.toContain('MedicationOrder');
+  });
+});
+
+describe('the generated validators are linear in the number of errors', () => {
+  it("append a called validator's errors in place: no vErrors.concat, which copied every error so far", () => {
+    for (const source of [dstu2Source, stu3Source]) {
+      const code = gunzipSync(Buffer.from(source, 'base64')).toString('utf8');
+      expect(code).not.toContain('.concat(');
+      expect(code).toContain('else for (const e of ');
+    }
+  });
+
+  it('report the same errors, in order, for a Bundle whose every entry is wrong for the version', () => {
+    const patient = read('stu3', 'patient.json');
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: Array.from({ length: 3 }, (_, i) => ({ resource: { ...patient, id: `p${i}` } })),
+    };
+    const paths = validateResource(bundle, 'dstu2').map((i) => i.path);
+    expect(paths).toEqual(
+      [0, 1, 2].flatMap((i) => [
+        `Bundle.entry[${i}].resource.generalPractitioner`,
+        `Bundle.entry[${i}].resource.name[0].family`,
+      ]),
+    );
+  });
+
+  it('the generator refuses ajv code whose error concatenation it does not recognise', () => {
+    expect(appendErrorsInPlace('vErrors = vErrors === null ? f.errors : vErrors.concat(f.errors);')).toBe(
+      'if (vErrors === null) vErrors = f.errors; else for (const e of f.errors) vErrors.push(e);',
+    );
+    expect(() => appendErrorsInPlace('vErrors = vErrors.concat(other)')).toThrow(
+      /update appendErrorsInPlace/,
+    );
   });
 });

@@ -2,15 +2,25 @@
  * Property-based tests of everything that reads a partner's JSON: the token-response parser, the
  * capability accessors, the Bundle reader, and the META suite run through the real engine and client
  * over a socket. The property is always the same: whatever JSON arrives, nothing throws past the check
- * boundary, and what comes out is bounded and well-formed.
+ * boundary, and what comes out is bounded and well-formed. The same holds for the commands that read
+ * files (diff, verify, validate) given reports and resources with null or wrong-typed nested fields.
  *
  * Fixed seed (SEED in arbitraries.ts); runs = FHIR_CERTIFY_FUZZ_RUNS or 300 (a tenth through sockets).
  */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokenResponse, oauthError } from '../../src/auth/token-response.js';
+import { executeDiff } from '../../src/cli/commands/diff.js';
+import { runValidate } from '../../src/cli/commands/validate.js';
+import { executeVerify } from '../../src/cli/commands/verify.js';
+import { packageRoot } from '../../src/paths.js';
 import {
   bundleEntries,
   bundleLink,
@@ -31,6 +41,7 @@ import {
 } from '../../src/fhir/capability.js';
 import type { Exchange } from '../../src/http/exchange.js';
 import { metadataChecks } from '../../suites/metadata.js';
+import { failingReport, fixtureText } from '../fixtures/reports/build.js';
 import { runTestChecks } from '../helpers/engine.js';
 import {
   RUNS,
@@ -42,6 +53,7 @@ import {
   safeStringify,
   settings,
 } from './arbitraries.js';
+import { brokenReport, pathsOf, replaced, wrongValue } from './report-readers.js';
 
 /** An Exchange as the client builds one, from a status and raw body text, without a socket. */
 function exchangeOf(status: number, text: string, error?: Exchange['error']): Exchange {
@@ -265,6 +277,86 @@ describe('the META suite through the engine and a real socket, on arbitrary meta
           },
         ),
         settings(SOCKET_RUNS),
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe('diff, verify and validate on files with null or wrong-typed nested fields', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fhir-certify-fuzz-readers-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const good = join(dir, 'good.json');
+  writeFileSync(good, fixtureText(failingReport()));
+  const ajv = new Ajv({ strict: false });
+  addFormats.default(ajv);
+  const schemaValid = ajv.compile(
+    JSON.parse(readFileSync(join(packageRoot, 'schemas/report.schema.json'), 'utf8')) as object,
+  );
+  const oneSentence = (text: string): void => {
+    expect(text.trim().split('\n')).toHaveLength(1);
+    expect(text.length).toBeLessThan(1000);
+  };
+
+  it(
+    'diff answers 2 with the bad field whenever the report breaks its schema, and never throws; verify never throws',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(brokenReport, async (doc) => {
+          const broken = join(dir, 'broken.json');
+          writeFileSync(broken, safeStringify(doc));
+          const shaped = schemaValid(doc);
+          for (const [base, current] of [
+            [good, broken],
+            [broken, good],
+          ] as const) {
+            const r = await executeDiff(base, current, {
+              maxLatencyRegression: '20%',
+              minLatencyRegression: '50',
+              ignoreUnderBudget: '50%',
+            });
+            expect([0, 1, 2]).toContain(r.exitCode);
+            if (!shaped) {
+              expect(r.exitCode, r.stdout).toBe(2);
+              oneSentence(r.stderr);
+            }
+          }
+          const v = await executeVerify(broken, {});
+          expect([0, 1, 2]).toContain(v.exitCode);
+          if (v.exitCode !== 0) oneSentence(v.stderr);
+        }),
+        settings(Math.max(50, Math.floor(RUNS / 3))),
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  const fixtures = join(import.meta.dirname, '..', 'fixtures', 'fhir');
+  const resources = ['dstu2', 'stu3'].flatMap((v) =>
+    readdirSync(join(fixtures, v)).map(
+      (f) => JSON.parse(readFileSync(join(fixtures, v, f), 'utf8')) as unknown,
+    ),
+  );
+  const brokenResource = fc.tuple(fc.nat(resources.length - 1), fc.nat(), wrongValue).map(([i, n, value]) => {
+    const resource = resources[i]!;
+    const paths = pathsOf(resource);
+    return replaced(resource, paths[n % paths.length]!, value);
+  });
+
+  it(
+    'validate answers 0, 1 or 2 for a FHIR resource with any field made wrong, and never throws',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(brokenResource, async (doc) => {
+          const file = join(dir, 'resource.json');
+          writeFileSync(file, safeStringify(doc));
+          const out = await runValidate([file], { json: true });
+          expect([0, 1, 2]).toContain(out.exitCode);
+          const verdict = out.files[0]!;
+          if (out.exitCode === 2) expect(verdict.error).toBeTruthy();
+          for (const issue of verdict.issues) expect(typeof issue.path).toBe('string');
+        }),
+        settings(Math.max(50, Math.floor(RUNS / 3))),
       );
     },
     TEST_TIMEOUT_MS,

@@ -208,11 +208,9 @@ function searching(maxPages?: number): Check {
       if (result.fatal) return fail(result.fatal);
       const problems = [
         ...result.problems,
-        ...(result.truncated ? [`stopped at --max-pages after ${result.exchanges.length} pages`] : []),
+        ...(result.truncated ? [`stopped at --max-pages after ${result.pages} pages`] : []),
       ];
-      return problems.length
-        ? fail(problems.join('; '), { evidence: result.exchanges.map((e) => e.evidence) })
-        : pass('ok');
+      return problems.length ? fail(problems.join('; '), { evidence: result.evidence }) : pass('ok');
     },
   };
 }

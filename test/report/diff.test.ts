@@ -244,6 +244,81 @@ describe('fhir-certify diff', () => {
     expect(wrongSchema.stderr).toContain('schemaVersion is 2, not 1');
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a report edited by hand: any shape
+  type Loose = Record<string, any>;
+
+  it('exits 2 naming the bad field when a nested field is null or of the wrong type', async () => {
+    const cases: [string, (r: Loose) => void, string][] = [
+      ['null-check.json', (r) => (r.checks[0] = null), 'checks[0] is null, but must be object'],
+      [
+        'status.json',
+        (r) => (r.checks[2].status = 7),
+        'checks[2].status is 7, but must be equal to one of the allowed values',
+      ],
+      ['p95.json', (r) => (r.latency[1].p95 = '140'), 'latency[1].p95 is "140", but must be number'],
+      [
+        'evidence.json',
+        (r) => (r.checks[0].evidence = [null]),
+        'checks[0].evidence[0] is null, but must be object',
+      ],
+      ['no-id.json', (r) => delete r.checks[1].id, 'checks[1].id is missing'],
+      [
+        'reasons.json',
+        (r) => (r.notCertifiableReasons = 'none'),
+        'notCertifiableReasons is "none", but must be array',
+      ],
+    ];
+    for (const [name, edit, reason] of cases) {
+      const report = passingReport() as unknown as Loose;
+      edit(report);
+      const path = file(name, JSON.stringify(report));
+      for (const args of [
+        [pass, path],
+        [path, pass],
+      ]) {
+        const r = await runDiff(args);
+        expect(r.exitCode, name).toBe(2);
+        expect(r.stderr, name).toBe(
+          `fhir-certify diff: ${path} is not a fhir-certify report (${reason}): pass a report.json that fhir-certify run wrote.\n`,
+        );
+      }
+    }
+  });
+
+  it('exits 2 for a report nested far deeper than any report is, before parsing it', async () => {
+    const deep = JSON.stringify(passingReport()).replace(
+      /}$/,
+      `,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    );
+    const path = file('deep.json', deep);
+    const r = await runDiff([pass, path]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /is not a fhir-certify report \(it nests deeper than 64 levels at character \d+\)/,
+    );
+  });
+
+  it('a current run that stopped before choosing a profile is a regression (exit 1), not incomparable', async () => {
+    const stopped = passingReport();
+    stopped.target.profile = null;
+    stopped.target.fhirVersion = null;
+    stopped.checks = stopped.checks
+      .filter((c) => c.requirement.startsWith('META') || c.requirement.startsWith('SEC'))
+      .map((c) => (c.requirement === 'META-01' ? { ...c, status: 'fail' as const } : c));
+    const current = file('stopped.json', refinish(stopped));
+    const r = await runDiff([pass, current]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain(
+      'Regressed: the current run chose no profile (the baseline used patients-app-dstu2): it stopped before its FHIR version was settled',
+    );
+    const json = JSON.parse((await runDiff([pass, current, '--json'])).stdout) as ReportDiff;
+    expect(json.regressed).toBe(true);
+    expect(json.stoppedBeforeProfile).toMatch(/chose no profile/);
+    // The other way round the current run chose one again: compared, and no regression from that.
+    const back = await runDiff([current, pass]);
+    expect(back.exitCode).toBe(0);
+  });
+
   it('exits 2 on usage errors', async () => {
     expect((await runDiff([pass])).exitCode).toBe(2);
     const bad = await runDiff([pass, pass, '--max-latency-regression', 'fast']);

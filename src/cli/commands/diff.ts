@@ -48,7 +48,10 @@ export async function executeDiff(
       `--ignore-under-budget ${opts.ignoreUnderBudget} is not a share of the budget: write it as 50% or 0.5 (0 judges every growth).`,
     );
   }
-  const [baseline, current] = await Promise.all([loadReport(baselinePath), loadReport(currentPath)]);
+  const [baseline, current] = await Promise.all([
+    loadReport(baselinePath, { wholeSchema: true }),
+    loadReport(currentPath, { wholeSchema: true }),
+  ]);
   if (!baseline.ok) return usage(baseline.reason);
   if (!current.ok) return usage(current.reason);
   const incomparable = incomparableReason(baseline.report, current.report);

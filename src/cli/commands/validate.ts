@@ -1,13 +1,14 @@
 /**
- * `fhir-certify validate <file|dir>… [--fhir-version auto|dstu2|stu3] [--json]`: offline structural
- * validation of FHIR JSON files. Exit 0 when all are valid, 1 when any is invalid, 2 when a path does
- * not exist or a file is not a FHIR resource in JSON.
+ * `fhir-certify validate <file|dir>… [--fhir-version auto|dstu2|stu3] [--max-file-bytes n] [--json]`:
+ * offline structural validation of FHIR JSON files. Exit 0 when all are valid, 1 when any is invalid,
+ * 2 when a path does not exist, a file is over the size cap, or a file is not a FHIR resource in JSON.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Table from 'cli-table3';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FhirVersion } from '../../engine/state.js';
+import { MAX_JSON_DEPTH, nestingBeyond } from '../../json/nesting.js';
 import { acceptingVersions, validateResource } from '../../fhir/validate.js';
 import type { ValidationIssue } from '../../fhir/validate.js';
 import { EXIT, ExitRequest, processIo } from '../io.js';
@@ -16,6 +17,18 @@ import type { CliIo } from '../io.js';
 export interface ValidateOptions {
   fhirVersion?: 'auto' | FhirVersion;
   json?: boolean;
+  /** Larger files are refused unread (exit 2); parsing holds several times a file's size. */
+  maxFileBytes?: number;
+}
+
+/** 64 MiB: a searchset Bundle of about 200 000 Patients. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function parseByteCount(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new InvalidArgumentError('expected a positive whole number of bytes, e.g. 67108864');
+  }
+  return Number(raw);
 }
 
 export interface FileVerdict {
@@ -70,19 +83,33 @@ async function validateFile(
   file: string,
   shownAs: string,
   requested: 'auto' | FhirVersion,
+  maxFileBytes: number,
 ): Promise<FileVerdict> {
+  const refused = (error: string): FileVerdict => ({
+    file: shownAs,
+    version: null,
+    valid: false,
+    issues: [],
+    error,
+  });
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > maxFileBytes) {
+      return refused(
+        `the file is ${size} bytes, over the --max-file-bytes cap of ${maxFileBytes}: split it, or raise the cap`,
+      );
+    }
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    return {
-      file: shownAs,
-      version: null,
-      valid: false,
-      issues: [],
-      error: `cannot read the file (${code})`,
-    };
+    return refused(`cannot read the file (${code})`);
+  }
+  const deep = nestingBeyond(text, MAX_JSON_DEPTH);
+  if (deep) {
+    return refused(
+      `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (at character ${deep.offset}): not parsed`,
+    );
   }
   let resource: unknown;
   try {
@@ -142,6 +169,7 @@ export async function runValidate(
   opts: ValidateOptions = {},
 ): Promise<ValidateOutcome> {
   const requested = opts.fhirVersion ?? 'auto';
+  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const files: FileVerdict[] = [];
   for (const path of paths) {
     let isDir: boolean;
@@ -158,7 +186,7 @@ export async function runValidate(
       continue;
     }
     if (!isDir) {
-      files.push(await validateFile(path, path, requested));
+      files.push(await validateFile(path, path, requested, maxFileBytes));
       continue;
     }
     const found = await collectJsonFiles(path);
@@ -171,7 +199,7 @@ export async function runValidate(
         error: 'the folder holds no .json file',
       });
     }
-    for (const f of found) files.push(await validateFile(f, f, requested));
+    for (const f of found) files.push(await validateFile(f, f, requested, maxFileBytes));
   }
   const exitCode = files.some((f) => f.error)
     ? EXIT.usage
@@ -199,6 +227,11 @@ export function validateCommand(io: CliIo = processIo): Command {
       new Option('--fhir-version <version>', 'the FHIR version to validate against')
         .choices(['auto', 'dstu2', 'stu3'])
         .default('auto'),
+    )
+    .addOption(
+      new Option('--max-file-bytes <n>', 'refuse (exit 2) a file larger than this many bytes')
+        .argParser(parseByteCount)
+        .default(DEFAULT_MAX_FILE_BYTES, '67108864 (64 MiB)'),
     )
     .option('--json', 'print the verdicts as JSON')
     .action(async (paths: string[], opts: ValidateOptions) => {
