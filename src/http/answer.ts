@@ -213,30 +213,32 @@ function maskedBodyPreview(
   decoded: string | undefined,
   max: number,
 ): string {
-  if (decoded !== undefined) return maskedPreview(redactor, decoded, decoded.length, max);
-  const bytes = headBytes(max + redactor.reach);
-  if (body.length <= bytes) {
-    const text = body.toString('utf8');
-    return maskedPreview(redactor, text, text.length, max);
-  }
-  return maskedPreview(redactor, body.toString('utf8', 0, bytes), utf16Length(body), max);
-}
-
-/** No UTF-16 unit takes more than 3 bytes of UTF-8, so this many bytes hold the first `chars` units. */
-function headBytes(chars: number): number {
-  return chars * 3 + 3;
+  const { head, total } =
+    decoded !== undefined ? { head: decoded, total: decoded.length } : headOf(body, max + redactor.reach);
+  return maskedPreview(redactor, head, total, max);
 }
 
 /** The first `max` characters of the body's text, unmasked, decoding only what they need. */
 export function bodyPreview(body: Buffer, max: number): string {
-  const bytes = headBytes(max);
-  if (body.length <= bytes) return preview(body.toString('utf8'), max);
-  const text = body.toString('utf8', 0, bytes).slice(0, max);
-  return `${text}…[${utf16Length(body) - text.length} more characters]`;
+  const { head, total } = headOf(body, max);
+  return preview(head, max, total);
 }
 
-function preview(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text;
+/**
+ * At least the first `chars` characters of the body's text (all of it when short), and the length of
+ * the whole text. No UTF-16 unit takes more than 3 bytes of UTF-8, so that many bytes hold them.
+ */
+function headOf(body: Buffer, chars: number): { head: string; total: number } {
+  const bytes = chars * 3 + 3;
+  if (body.length <= bytes) {
+    const text = body.toString('utf8');
+    return { head: text, total: text.length };
+  }
+  return { head: body.toString('utf8', 0, bytes), total: utf16Length(body) };
+}
+
+function preview(head: string, max: number, total: number): string {
+  return total > max ? `${head.slice(0, max)}…[${total - max} more characters]` : head;
 }
 
 /**
