@@ -77,7 +77,8 @@ function stringEndBytes(text: Uint8Array, open: number): number {
   return -1;
 }
 
-function stringEndString(text: string, open: number): number {
+/** The index of the quote that closes the string literal opened at `open`, or -1 when none does. */
+export function stringEndString(text: string, open: number): number {
   for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
     let backslashes = 0;
     while (at - 1 - backslashes > open && text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;

@@ -3,6 +3,7 @@
  * (`\/`, `\u006B`) back into the characters they stand for, and so undo masking that was done on the
  * text as it arrived; here every string literal is copied exactly as it was.
  */
+import { stringEndString } from '../json/nesting.js';
 
 /** Deeper than this, indentation would outgrow the body itself: the text is shown as it came. */
 const MAX_DEPTH = 64;
@@ -15,10 +16,10 @@ export function layoutJson(text: string): string | undefined {
   while (i < text.length) {
     const c = text[i]!;
     if (c === '"') {
-      const end = stringEnd(text, i);
-      if (end < 0) return undefined;
-      out += text.slice(i, end);
-      i = end;
+      const close = stringEndString(text, i);
+      if (close < 0) return undefined;
+      out += text.slice(i, close + 1);
+      i = close + 1;
       continue;
     }
     i += 1;
@@ -45,16 +46,6 @@ export function layoutJson(text: string): string | undefined {
     }
   }
   return out;
-}
-
-/** The index just past the closing quote of the string literal opening at `start`, or -1. */
-function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') i += 1;
-    else if (c === '"') return i + 1;
-  }
-  return -1;
 }
 
 function nextSignificant(text: string, from: number): number {
