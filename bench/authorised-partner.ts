@@ -7,7 +7,7 @@
 import { requestToken } from '../src/auth/token-client.js';
 import type { RunContext } from '../src/engine/context.js';
 import { defaultOptions } from '../src/engine/options.js';
-import type { Probe } from '../src/fhir/probe.js';
+import type { Probe } from '../src/partner/probe.js';
 import { HttpClient } from '../src/http/client.js';
 import { Redactor } from '../src/http/redact.js';
 import { startChildPartner, type ChildPartner } from './partner-child.js';

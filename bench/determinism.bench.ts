@@ -6,7 +6,7 @@
  *   node --import tsx bench/determinism.bench.ts [runs per configuration, default 20]
  */
 import type { FhirVersion, Variant } from '../src/reference/index.js';
-import type { Report } from '../src/report/model.js';
+import type { Report } from '../src/core/model.js';
 import { fullRun } from '../test/reference/full-run.js';
 
 const runs = Number(process.argv[2] ?? process.env.DETERMINISM_RUNS ?? 20);

@@ -18,7 +18,7 @@ import { primeToken, queriesFor, readInteraction, searchInteraction } from '../s
 import { runLoad } from '../src/latency/load.js';
 import type { Interaction } from '../src/latency/sampler.js';
 import { fhirUrl } from '../src/auth/session.js';
-import { relativeUrl } from '../src/fhir/requests.js';
+import { relativeUrl } from '../src/profile/requests.js';
 import { startAuthorisedPartner } from './authorised-partner.js';
 
 const seconds = Number(process.argv[2] ?? 3);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FhirVersion } from '../src/engine/state.js';
+import type { FhirVersion } from '../src/core/fhir-version.js';
 import { isValidResource, validateResource } from '../src/fhir/validate.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/fhir/', import.meta.url));

@@ -17,13 +17,12 @@ import { buildReport } from './report/build.js';
 import { credentialDestination } from './report/credential-destination.js';
 import { renderConsoleSummary } from './report/console.js';
 import { logProgress, terminalProgress, type RunProgress } from './report/progress.js';
-import type { Report } from './report/model.js';
+import type { Report } from './core/model.js';
 import { signReport } from './report/verify.js';
 import { writeReportFiles } from './report/write.js';
 import { checkOutDir } from './config/out-dir.js';
 import { maskDeep } from './http/mask-deep.js';
-import { toolVersion } from './paths.js';
-import { allChecks } from '../suites/index.js';
+import { toolVersion } from './core/paths.js';
 
 export interface CertifyIo {
   /** Where the console summary goes, and the live progress line on a terminal. */
@@ -46,11 +45,7 @@ export interface CertifyResult {
   exitCode: 0 | 1 | 2;
 }
 
-export async function certify(
-  options: RunOptions,
-  io: CertifyIo,
-  checks: Check[] = allChecks,
-): Promise<CertifyResult> {
+export async function certify(options: RunOptions, io: CertifyIo, checks: Check[]): Promise<CertifyResult> {
   const redactor = new Redactor();
   redactor.addSecret(options.clientSecret);
   redactor.addSecret(options.rotatedSecret);

@@ -7,21 +7,21 @@
 import { asTenant, fhirUrl } from '../src/auth/session.js';
 import { defineChecks, fail, na, pass, skip, type Outcome } from '../src/engine/check.js';
 import type { RunContext } from '../src/engine/context.js';
-import { requirements } from '../src/engine/requirements.js';
+import { requirements } from '../src/core/requirements.js';
 import { describe, type Exchange } from '../src/http/exchange.js';
-import type { Evidence } from '../src/report/model.js';
+import type { Evidence } from '../src/core/model.js';
 import { bundleEntries, bundleType, isBundle, isResource } from '../src/fhir/bundle.js';
-import { isObject, objects, str } from '../src/fhir/capability.js';
-import { evidenceOf, ref, runSearch } from '../src/fhir/paged-search.js';
-import { perProbe, valuesOf, versionOf } from '../src/fhir/patient-data.js';
-import type { Probe } from '../src/fhir/probe.js';
+import { isObject, objects, str } from '../src/core/json.js';
+import { evidenceOf, ref, runSearch } from '../src/partner/paged-search.js';
+import { perProbe, valuesOf, versionOf } from '../src/partner/patient-data.js';
+import type { Probe } from '../src/partner/probe.js';
 import { fill } from '../src/fhir/search-values.js';
-import { fillRequest, getForm } from '../src/fhir/requests.js';
-import { recordReturned } from '../src/fhir/returned.js';
+import { fillRequest, getForm } from '../src/profile/requests.js';
+import { recordReturned } from '../src/partner/returned.js';
 import { fhirJsonMediaType } from '../src/fhir/version.js';
 import type { Profile } from '../src/profile/model.js';
 import { runKey } from './search.js';
-import { counted } from '../src/report/wording.js';
+import { counted } from '../src/core/wording.js';
 
 /** One batch entry and what the single call returned: the read's id, or the first page's ids. */
 interface Planned {

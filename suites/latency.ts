@@ -24,10 +24,10 @@ import { round } from '../src/latency/percentiles.js';
 import { progressLine } from '../src/latency/progress.js';
 import { judge } from '../src/latency/rows.js';
 import { sampleSeries, type Interaction, type Series } from '../src/latency/sampler.js';
-import type { Status } from '../src/report/model.js';
+import type { Status } from '../src/core/model.js';
 import { workingSecret } from '../src/auth/secret.js';
 import { formatDuration } from '../src/report/rows.js';
-import { counted } from '../src/report/wording.js';
+import { counted } from '../src/core/wording.js';
 
 declare module '../src/engine/state.js' {
   interface RunState {

@@ -4,23 +4,18 @@
  */
 import { defineChecks, fail, pass, warn, type Outcome } from '../src/engine/check.js';
 import { endpointOf, unreachableCause, unreachableMessage } from '../src/engine/diagnosis.js';
-import type { FhirVersion } from '../src/engine/state.js';
+import type { FhirVersion } from '../src/core/fhir-version.js';
 import { contentType, describe, keptAnswer, type KeptAnswer } from '../src/http/exchange.js';
-import type { Evidence } from '../src/report/model.js';
+import type { Evidence } from '../src/core/model.js';
+import { array, brief, isObject, objects, str, type Json } from '../src/core/json.js';
 import {
   RESTFUL_SECURITY_SERVICE,
   absoluteHttpUrl,
-  array,
-  brief,
   interactionCodes,
-  isObject,
   oauthUris,
-  objects,
   resourceEntry,
   searchParamNames,
   serverRest,
-  str,
-  type Json,
 } from '../src/fhir/capability.js';
 import {
   capabilityType,

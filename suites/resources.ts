@@ -9,12 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { asTenant, fhirUrl } from '../src/auth/session.js';
 import { defineChecks, fail, na, pass, type Check, type Outcome } from '../src/engine/check.js';
 import type { RunContext } from '../src/engine/context.js';
-import { requirements } from '../src/engine/requirements.js';
+import { requirements } from '../src/core/requirements.js';
 import { describe, type Exchange } from '../src/http/exchange.js';
-import type { Evidence } from '../src/report/model.js';
+import type { Evidence } from '../src/core/model.js';
 import { isOperationOutcome, isResource, type ResourceLike } from '../src/fhir/bundle.js';
 import { evaluatePath, hasValue } from '../src/fhir/fhirpath.js';
-import { ref } from '../src/fhir/paged-search.js';
+import { ref } from '../src/partner/paged-search.js';
 import {
   isServed,
   patientData,
@@ -23,11 +23,11 @@ import {
   tenantProbes,
   versionOf,
   type TypeData,
-} from '../src/fhir/patient-data.js';
-import type { Probe } from '../src/fhir/probe.js';
-import { recordReturned, validityAgainst } from '../src/fhir/returned.js';
+} from '../src/partner/patient-data.js';
+import type { Probe } from '../src/partner/probe.js';
+import { recordReturned, validityAgainst } from '../src/partner/returned.js';
 import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
-import { counted } from '../src/report/wording.js';
+import { counted } from '../src/core/wording.js';
 
 const DATA_PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];
 

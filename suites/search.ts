@@ -7,13 +7,13 @@
  */
 import { defineChecks, fail, na, pass, skip, type Check, type Outcome } from '../src/engine/check.js';
 import type { RunContext } from '../src/engine/context.js';
-import { requirements } from '../src/engine/requirements.js';
-import type { Evidence } from '../src/report/model.js';
-import { evidenceOf, runSearch, settled, type SearchResult } from '../src/fhir/paged-search.js';
-import { isServed, perProbe, tenantProbes, valuesOf, versionOf } from '../src/fhir/patient-data.js';
-import type { Probe } from '../src/fhir/probe.js';
-import { fillRequest, type FilledRequest } from '../src/fhir/requests.js';
-import { allEvidence, judge } from '../src/fhir/search-judge.js';
+import { requirements } from '../src/core/requirements.js';
+import type { Evidence } from '../src/core/model.js';
+import { evidenceOf, runSearch, settled, type SearchResult } from '../src/partner/paged-search.js';
+import { isServed, perProbe, tenantProbes, valuesOf, versionOf } from '../src/partner/patient-data.js';
+import type { Probe } from '../src/partner/probe.js';
+import { fillRequest, type FilledRequest } from '../src/profile/requests.js';
+import { allEvidence, judge } from '../src/partner/search-judge.js';
 import type { Profile, SearchQuery } from '../src/profile/model.js';
 
 const PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];

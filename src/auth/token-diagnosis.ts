@@ -6,10 +6,10 @@
  * each failing for the same reason (src/engine/diagnosis.ts).
  */
 import { describe, type Exchange } from '../http/exchange.js';
-import type { Diagnosis } from '../report/model.js';
+import type { Diagnosis } from '../core/model.js';
 import type { RunOptions } from '../engine/options.js';
 import { unreachableCause, unreachableMessage } from '../engine/diagnosis.js';
-import { isObject } from '../fhir/capability.js';
+import { isObject } from '../core/json.js';
 import { oauthError } from './token-response.js';
 
 /** The sentence that tells the user which of their own settings to check. */

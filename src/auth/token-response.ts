@@ -3,7 +3,7 @@
  * usable token or the one reason it is not usable.
  */
 import { describe, type Exchange } from '../http/exchange.js';
-import { brief, isObject } from '../fhir/capability.js';
+import { brief, isObject } from '../core/json.js';
 
 export interface IssuedToken {
   accessToken: string;

@@ -3,8 +3,8 @@
  * every command in-process and the bin stays two lines.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/errors.js';
-import { toolVersion } from '../paths.js';
+import { ConfigError } from '../core/config-error.js';
+import { toolVersion } from '../core/paths.js';
 import { EXIT, ExitRequest, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';

@@ -6,8 +6,8 @@
 import { constants as fsConstants } from 'node:fs';
 import { mkdir, realpath, stat, statfs, unlink, writeFile, access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { reasonOf } from '../fs-errors.js';
-import { ConfigError } from './errors.js';
+import { reasonOf } from '../core/fs-errors.js';
+import { ConfigError } from '../core/config-error.js';
 
 /** Kernel and device trees: writes there hang, vanish or do something else than store a file. */
 const SPECIAL_ROOTS = ['/proc', '/sys', '/dev'];

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { ed25519Private } from '../report/verify.js';
 import { defaultOptions, type ReportFormat, type RunOptions } from '../engine/options.js';
-import { requirements } from '../engine/requirements.js';
+import { requirements } from '../core/requirements.js';
 import { loadProfile } from '../profile/load.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/config-error.js';
 import { readConfigFile } from './file.js';
 
 /** Option values as commander or the config file give them, before validation. */

@@ -2,8 +2,8 @@
  * How a check is declared. A suite file is a list of these, and should read like the requirement
  * table it tests: the requirement ID, a title, what must have passed first, and one async function.
  */
-import type { Evidence, Status } from '../report/model.js';
-import type { Level } from './requirements.js';
+import type { Evidence, Status } from '../core/model.js';
+import type { Level } from '../core/requirements.js';
 import type { RunContext } from './context.js';
 import type { Need } from './diagnosis.js';
 

@@ -1,7 +1,7 @@
 /** What a check's function gets: the options, an HTTP client that records its evidence, and the state. */
 import type { Http, HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
-import type { LatencyRow } from '../report/model.js';
+import type { LatencyRow } from '../core/model.js';
 import type { RunOptions } from './options.js';
 import type { RunState } from './state.js';
 

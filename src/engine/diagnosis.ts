@@ -6,7 +6,7 @@
  * renderers print it as one sentence.
  */
 import type { Exchange } from '../http/exchange.js';
-import type { Diagnosis } from '../report/model.js';
+import type { Diagnosis } from '../core/model.js';
 
 export type { Diagnosis };
 

@@ -1,5 +1,5 @@
 /** The resolved options of one `run`: flags, config file and environment merged and validated. */
-import type { FhirVersion } from './state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 
 export type ReportFormat = 'json' | 'html' | 'junit' | 'md';
 

@@ -6,12 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import type { HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
-import type { CheckRow, Evidence, LatencyRow, Status } from '../report/model.js';
+import type { CheckRow, Evidence, LatencyRow, Status } from '../core/model.js';
 import type { Check, Outcome } from './check.js';
 import type { RunContext } from './context.js';
 import { blockedNeeds, DEFAULT_NEEDS, skippedFor } from './diagnosis.js';
 import type { RunOptions } from './options.js';
-import { requirement } from './requirements.js';
+import { requirement } from '../core/requirements.js';
 import type { RunState } from './state.js';
 
 /** More exchanges than this in one row are summarised: the report stays readable and bounded. */

@@ -4,9 +4,8 @@
  * by declaration merging (`declare module '…/engine/state.js' { interface RunState { … } }`), so the
  * blackboard stays typed without one file that every suite must edit.
  */
-import type { Diagnosis } from '../report/model.js';
-
-export type FhirVersion = 'dstu2' | 'stu3';
+import type { FhirVersion } from '../core/fhir-version.js';
+import type { Diagnosis } from '../core/model.js';
 
 export interface RunState {
   /** Set by META-02 from the capability statement, or by `--fhir-version`. */

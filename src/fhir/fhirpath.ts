@@ -6,7 +6,7 @@ import fhirpath from 'fhirpath';
 import type { Model } from 'fhirpath';
 import dstu2Model from 'fhirpath/fhir-context/dstu2';
 import stu3Model from 'fhirpath/fhir-context/stu3';
-import type { FhirVersion } from '../engine/state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 
 const models: Record<FhirVersion, Model> = { dstu2: dstu2Model, stu3: stu3Model };
 

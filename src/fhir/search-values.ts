@@ -3,7 +3,7 @@
  * use to name them (`{probe.familyPrefix}`…). Name values are a *leading* part of the name: plain FHIR
  * string search is starts-with and the app asks for contains, and a prefix is found under both.
  */
-import { array, isObject, objects, str, type Json } from './capability.js';
+import { array, isObject, objects, str, type Json } from '../core/json.js';
 
 export interface ProbeValues {
   /** The patient's id. */

@@ -5,7 +5,7 @@
  * ajv standalone code generated at build time by scripts/gen-fhir-schemas.ts.
  */
 import { gunzipSync } from 'node:zlib';
-import type { FhirVersion } from '../engine/state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 import * as dstu2 from './generated/dstu2.validator.js';
 import * as stu3 from './generated/stu3.validator.js';
 

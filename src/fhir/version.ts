@@ -1,5 +1,5 @@
 /** Which profile a declared fhirVersion selects: DSTU2 is 1.0.x, STU3 is 3.0.x, nothing else is ours. */
-import type { FhirVersion } from '../engine/state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 
 export function versionFromDeclared(declared: unknown): FhirVersion | null {
   if (typeof declared !== 'string') return null;

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { MAX_JSON_DEPTH, nestingBeyond } from '../json/nesting.js';
-import type { Evidence } from '../report/model.js';
+import type { Evidence } from '../core/model.js';
 import type { Exchange, ExchangeTiming, HttpError, JsonResult } from './exchange.js';
 import { headersOf, headerValue, type RawHeaders } from './raw-headers.js';
 import type { Redactor } from './redact.js';

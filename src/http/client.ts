@@ -8,7 +8,7 @@
 import { rootCertificates } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import type { Evidence } from '../report/model.js';
+import type { Evidence } from '../core/model.js';
 import { Answer, type EvidencePolicy, type Received, type Sent } from './answer.js';
 import type { Exchange, ExchangeTiming, HttpError, HttpRequest } from './exchange.js';
 import { InFlight, sendAttempt, type AttemptRequest } from './send.js';

@@ -1,5 +1,5 @@
 /** One request and what came back, as a check sees it: the raw answer plus its masked evidence. */
-import type { Evidence } from '../report/model.js';
+import type { Evidence } from '../core/model.js';
 
 export interface HttpRequest {
   method?: string;

@@ -8,11 +8,11 @@
 import { fhirUrl, sampleAsTenant, tokenProvider } from '../auth/session.js';
 import { requestToken } from '../auth/token-client.js';
 import type { RunContext } from '../engine/context.js';
-import type { FhirVersion } from '../engine/state.js';
-import type { Probe } from '../fhir/probe.js';
+import type { FhirVersion } from '../core/fhir-version.js';
+import type { Probe } from '../partner/probe.js';
 import type { HttpRequest } from '../http/exchange.js';
-import { isServed } from '../fhir/patient-data.js';
-import { relativeUrl } from '../fhir/requests.js';
+import { isServed } from '../partner/patient-data.js';
+import { relativeUrl } from '../profile/requests.js';
 import { fhirJsonMediaType } from '../fhir/version.js';
 import { batchUrls, latencyQueries, type LatencyQuery, type QueryContext } from './queries.js';
 import type { Interaction } from './sampler.js';

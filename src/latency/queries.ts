@@ -5,9 +5,9 @@
  * type the capability statement does not list, or whose value the probe patient lacks, is left out:
  * LAT measures speed, and the SRCH suite already reports what is unsupported or unfillable.
  */
-import type { FhirVersion } from '../engine/state.js';
-import type { Probe } from '../fhir/probe.js';
-import { fillRequest, getForm, label as labelOf, type FilledRequest } from '../fhir/requests.js';
+import type { FhirVersion } from '../core/fhir-version.js';
+import type { Probe } from '../partner/probe.js';
+import { fillRequest, getForm, label as labelOf, type FilledRequest } from '../profile/requests.js';
 import { fill, probeValues } from '../fhir/search-values.js';
 import type { BatchEntry, Profile, ProfileResource, SearchQuery } from '../profile/model.js';
 

@@ -4,11 +4,11 @@
  * when any request failed or timed out, or when p95 of the total time is over the budget.
  */
 import type { Outcome } from '../engine/check.js';
-import type { Evidence, LatencyRow, Status } from '../report/model.js';
+import type { Evidence, LatencyRow, Status } from '../core/model.js';
 import type { Budget } from './budgets.js';
 import { percentiles, round } from './percentiles.js';
 import type { Series } from './sampler.js';
-import { counted } from '../report/wording.js';
+import { counted } from '../core/wording.js';
 
 export interface Judged {
   row: LatencyRow;

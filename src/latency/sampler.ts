@@ -9,7 +9,7 @@ import { describe, type Exchange } from '../http/exchange.js';
 import { allowedOverBudget } from './percentiles.js';
 import type { InteractionClass } from './budgets.js';
 import { Timings } from './timings.js';
-import { counted } from '../report/wording.js';
+import { counted } from '../core/wording.js';
 
 export interface Interaction {
   cls: InteractionClass;

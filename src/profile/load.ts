@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { FhirVersion } from '../engine/state.js';
-import { profilesDir } from '../paths.js';
-import { ConfigError } from '../config/errors.js';
+import type { FhirVersion } from '../core/fhir-version.js';
+import { profilesDir } from '../core/paths.js';
+import { ConfigError } from '../core/config-error.js';
 import type { Profile } from './model.js';
 import { profileProblem } from './semantics.js';
 

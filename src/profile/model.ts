@@ -1,5 +1,5 @@
 /** The shape of a profile file (profiles/profile.schema.json is its runtime form). */
-import type { FhirVersion } from '../engine/state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 
 /** One field the app reads, as a FHIRPath expression over the resource. */
 export interface FieldSpec {

@@ -4,7 +4,7 @@
  * name real queries. Each problem is reported with the JSON path where it is, so a partner or
  * reviewer editing a profile can go straight to it.
  */
-import { requirements } from '../engine/requirements.js';
+import { requirements } from '../core/requirements.js';
 import { parsePath } from '../fhir/fhirpath.js';
 import { placeholders, placeholdersIn } from '../fhir/search-values.js';
 import type { Profile, RequestTemplate } from './model.js';

@@ -1,6 +1,6 @@
 /** Assembles report.json from a run's rows: summary, verdict, certifiable state and digest. */
-import type { CheckRow, Diagnosis, LatencyRow, Report, ReportTarget, Summary } from './model.js';
-import { statuses } from './model.js';
+import type { CheckRow, Diagnosis, LatencyRow, Report, ReportTarget, Summary } from '../core/model.js';
+import { statuses } from '../core/model.js';
 import { computeDigest } from './digest.js';
 
 export interface BuildReportInput {

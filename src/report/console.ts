@@ -7,8 +7,8 @@ import Table from 'cli-table3';
 import { palette } from './ansi.js';
 import type { Paint } from './ansi.js';
 import { diagnosisSentence } from './diagnosis-text.js';
-import type { Report, Status } from './model.js';
-import { statuses } from './model.js';
+import type { Report, Status } from '../core/model.js';
+import { statuses } from '../core/model.js';
 import { formatMs, groupByFamily, oneLine, problemRows } from './rows.js';
 import { verdictBanner } from './verdict.js';
 

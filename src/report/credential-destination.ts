@@ -3,7 +3,7 @@
  * capability statement and is often on another host than the FHIR base (an identity provider): that
  * is legal, so it is stated for the reader rather than judged.
  */
-import type { ReportTarget } from './model.js';
+import type { ReportTarget } from '../core/model.js';
 
 export interface CredentialDestination {
   host: string;

@@ -1,5 +1,5 @@
 /** The diagnosis as every renderer prints it: one sentence, the same words in each format. */
-import type { Report } from './model.js';
+import type { Report } from '../core/model.js';
 import { oneLine } from './rows.js';
 
 /** e.g. `Could not reach ehr.example.com:443: the host name does not resolve (…).`, or undefined. */

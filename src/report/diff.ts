@@ -2,8 +2,8 @@
  * Compares two reports of the same partner profile for a CI gate: what newly fails or errors, what
  * was fixed, what still fails, and which p95 latencies grew beyond a threshold.
  */
-import type { Level } from '../engine/requirements.js';
-import type { CheckRow, LatencyRow, Report, Status } from './model.js';
+import type { Level } from '../core/requirements.js';
+import type { CheckRow, LatencyRow, Report, Status } from '../core/model.js';
 
 export interface DiffOptions {
   /** Allowed p95 growth as a fraction: 0.2 lets 100 ms become 120 ms. */

@@ -14,8 +14,8 @@ import { css, script } from './html-style.js';
 import { layoutJson } from './json-layout.js';
 import { latencyChart } from './latency-chart.js';
 import { requirementRef } from './requirement-ref.js';
-import type { CheckRow, Evidence, Report, Status } from './model.js';
-import { statuses } from './model.js';
+import type { CheckRow, Evidence, Report, Status } from '../core/model.js';
+import { statuses } from '../core/model.js';
 import { familyNames, formatDuration, formatMs, groupByFamily, maskTenant, problemRows } from './rows.js';
 import { verdictBanner } from './verdict.js';
 

@@ -4,7 +4,7 @@
  * GitLab and the GitHub test reporters read: fail → <failure>, error → <error>, skip/na/manual →
  * <skipped>, warn → passed with the warning in <system-out>.
  */
-import type { CheckRow, Evidence, Report } from './model.js';
+import type { CheckRow, Evidence, Report } from '../core/model.js';
 import { CATALOGUE_FILE, requirementRef } from './requirement-ref.js';
 import { groupByFamily, oneLine } from './rows.js';
 import { verdictBanner } from './verdict.js';

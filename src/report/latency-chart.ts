@@ -4,7 +4,7 @@
  */
 import { markup } from './html-template.js';
 import type { Markup } from './html-template.js';
-import type { LatencyRow } from './model.js';
+import type { LatencyRow } from '../core/model.js';
 import { formatMs, oneLine } from './rows.js';
 
 const WIDTH = 960;

@@ -1,7 +1,7 @@
 /** Reads a report.json given on the command line, saying in one sentence what is wrong when it is not one. */
 import { readFile } from 'node:fs/promises';
 import { nestingBeyond } from '../json/nesting.js';
-import type { Report } from './model.js';
+import type { Report } from '../core/model.js';
 import { MAX_REPORT_DEPTH, reportShapeProblem } from './shape.js';
 
 export type LoadResult = { ok: true; report: Report } | { ok: false; reason: string };

@@ -4,8 +4,8 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { diagnosisSentence } from './diagnosis-text.js';
-import type { Report } from './model.js';
-import { statuses } from './model.js';
+import type { Report } from '../core/model.js';
+import { statuses } from '../core/model.js';
 import { requirementRef } from './requirement-ref.js';
 import { formatMs, oneLine, problemRows } from './rows.js';
 import { verdictBanner } from './verdict.js';

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Check } from '../engine/check.js';
-import type { CheckRow, Summary } from './model.js';
+import type { CheckRow, Summary } from '../core/model.js';
 import { countsText, emptySummary, familyOf, formatDuration, oneLine } from './rows.js';
 
 export interface RunProgress {

@@ -1,8 +1,8 @@
 /** Grouping and wording shared by every rendering of a report (console, HTML, JUnit, Markdown). */
-import { families, requirements } from '../engine/requirements.js';
-import type { Family } from '../engine/requirements.js';
-import type { CheckRow, Report, Status, Summary } from './model.js';
-import { statuses } from './model.js';
+import { families, requirements } from '../core/requirements.js';
+import type { Family } from '../core/requirements.js';
+import type { CheckRow, Report, Status, Summary } from '../core/model.js';
+import { statuses } from '../core/model.js';
 
 export function emptySummary(): Summary {
   return { pass: 0, fail: 0, warn: 0, skip: 0, error: 0, manual: 0, na: 0 };

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../core/paths.js';
 
 /** A report fhir-certify writes nests about eight levels deep; anything far deeper is not one. */
 export const MAX_REPORT_DEPTH = 64;

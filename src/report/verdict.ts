@@ -4,7 +4,7 @@
  * NOT CERTIFIED is exit 1; CERTIFIED and PASSED, NOT CERTIFIABLE are exit 0.
  */
 import { credentialSentence } from './credential-destination.js';
-import type { Report } from './model.js';
+import type { Report } from '../core/model.js';
 import { checksReason, notCertifiableText } from './rows.js';
 
 export type Headline = 'CERTIFIED' | 'NOT CERTIFIED' | 'PASSED, NOT CERTIFIABLE';

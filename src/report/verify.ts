@@ -5,7 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { computeDigest } from './digest.js';
-import type { Report } from './model.js';
+import type { Report } from '../core/model.js';
 
 export interface ReportSignature {
   alg: 'Ed25519';

@@ -5,8 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { appendStepSummary, renderMarkdown } from './markdown.js';
-import type { Report } from './model.js';
-import { reasonOf } from '../fs-errors.js';
+import type { Report } from '../core/model.js';
+import { reasonOf } from '../core/fs-errors.js';
 
 export type ReportFormat = 'json' | 'html' | 'junit' | 'md';
 

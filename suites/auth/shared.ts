@@ -8,8 +8,8 @@ import type { IssuedToken } from '../../src/auth/token-response.js';
 import { fail, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { describe, type Exchange, type KeptAnswer } from '../../src/http/exchange.js';
-import { isObject } from '../../src/fhir/capability.js';
-import type { Evidence } from '../../src/report/model.js';
+import { isObject } from '../../src/core/json.js';
+import type { Evidence } from '../../src/core/model.js';
 import { knownSecrets, secretEchoIn } from './credentials.js';
 
 export interface TokenAnswerSeen {

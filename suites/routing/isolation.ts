@@ -10,7 +10,7 @@ import type { RunContext } from '../../src/engine/context.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { bundleEntries, isResource, type ResourceLike } from '../../src/fhir/bundle.js';
 import { resourceEntry } from '../../src/fhir/capability.js';
-import type { Probe } from '../../src/fhir/probe.js';
+import type { Probe } from '../../src/partner/probe.js';
 import { fill, probeValues, type ProbeValues } from '../../src/fhir/search-values.js';
 import type { RequestTemplate } from '../../src/profile/model.js';
 

@@ -4,7 +4,7 @@
  * build on: they require this check's id, `route-01-tenant-data`.
  */
 import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
-import { findProbe } from '../../src/fhir/probe.js';
+import { findProbe } from '../../src/partner/probe.js';
 import { tokenProvider } from '../../src/auth/session.js';
 
 export const tenantData = defineChecks([

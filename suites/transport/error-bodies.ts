@@ -8,7 +8,7 @@ import { fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
-import { isObject } from '../../src/fhir/capability.js';
+import { isObject } from '../../src/core/json.js';
 import { findInternalDetails } from '../../src/transport/leaks.js';
 import { tokenProvider } from '../../src/auth/session.js';
 import { hasCredentials } from '../auth/credentials.js';

@@ -4,7 +4,7 @@
  */
 import { defineChecks, fail, na, pass, skip, warn, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
-import type { Evidence } from '../../src/report/model.js';
+import type { Evidence } from '../../src/core/model.js';
 import { tokenUrlOf } from './token-url.js';
 import { probeTls, tlsTargetOf, type TlsProbeResult, type TlsTarget } from '../../src/transport/tls-probe.js';
 

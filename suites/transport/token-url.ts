@@ -4,7 +4,8 @@
  * extension), and published the same way, so the transport checks judge the token URL too.
  */
 import type { RunContext } from '../../src/engine/context.js';
-import { absoluteHttpUrl, isObject, oauthUris, serverRest } from '../../src/fhir/capability.js';
+import { isObject } from '../../src/core/json.js';
+import { absoluteHttpUrl, oauthUris, serverRest } from '../../src/fhir/capability.js';
 
 export async function tokenUrlOf(ctx: RunContext): Promise<string | undefined> {
   if (ctx.state.tokenUrl) return ctx.state.tokenUrl;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 
 const out = mkdtempSync(join(tmpdir(), 'fhir-certify-demo-unusual-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 import { expectContract } from '../helpers/contract.js';
 import { runVerify } from '../../src/cli/commands/verify.js';
 

@@ -11,7 +11,7 @@ import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { createTestPki } from '../../src/reference/tls.js';
-import type { CheckRow, Report } from '../../src/report/model.js';
+import type { CheckRow, Report } from '../../src/core/model.js';
 import { conformantCapability, fhirMediaType } from '../helpers/capability.js';
 import { rowsOf, runCli, statusOf, type CliRun } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { delay, http } from 'msw';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 import type { MswPartner } from '../helpers/msw-partner.js';
 import { SECRET, runArgs, startMiniPartner } from '../hostile/mini-partner.js';
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requirements } from '../../src/engine/requirements.js';
+import { requirements } from '../../src/core/requirements.js';
 import { CATALOGUE_FILE, requirementRef } from '../../src/report/requirement-ref.js';
 import { sharedPath, sharedTitle } from '../helpers/shared.js';
 

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { validateResource } from '../../src/fhir/validate.js';
 import { sharedPath, sharedTitle } from '../helpers/shared.js';
 

@@ -20,7 +20,7 @@ import { parseTokenResponse, oauthError } from '../../src/auth/token-response.js
 import { executeDiff } from '../../src/cli/commands/diff.js';
 import { runValidate } from '../../src/cli/commands/validate.js';
 import { executeVerify } from '../../src/cli/commands/verify.js';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import {
   bundleEntries,
   bundleLink,
@@ -29,15 +29,14 @@ import {
   isBundle,
   nextLink,
 } from '../../src/fhir/bundle.js';
+import { brief, isObject } from '../../src/core/json.js';
 import {
   absoluteHttpUrl,
-  brief,
   interactionCodes,
   oauthUris,
   resourceEntry,
   searchParamNames,
   serverRest,
-  isObject,
 } from '../../src/fhir/capability.js';
 import type { Exchange } from '../../src/http/exchange.js';
 import { metadataChecks } from '../../suites/metadata.js';

@@ -1,5 +1,5 @@
 /** Conformant capability statements for each version, for tests to break one thing at a time. */
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 
 export type Capability = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { main } from '../../src/cli/program.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 
 export interface CliRun {
   code: number;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { computeDigest } from '../../src/report/digest.js';
-import type { Report } from '../../src/report/model.js';
-import { requirements } from '../../src/engine/requirements.js';
+import type { Report } from '../../src/core/model.js';
+import { requirements } from '../../src/core/requirements.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);

@@ -14,7 +14,7 @@ import { describe as describeExchange } from '../../src/http/exchange.js';
 import { retryAfterMs } from '../../src/http/retry.js';
 import { judge } from '../../src/latency/rows.js';
 import { sampleSeries } from '../../src/latency/sampler.js';
-import { runSearch } from '../../src/fhir/paged-search.js';
+import { runSearch } from '../../src/partner/paged-search.js';
 import { fhirMediaType } from '../helpers/capability.js';
 import { runTestChecks } from '../helpers/engine.js';
 import type { MswPartner } from '../helpers/msw-partner.js';

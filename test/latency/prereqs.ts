@@ -5,7 +5,7 @@
  */
 import { tokenProvider } from '../../src/auth/session.js';
 import { defineChecks, fail, pass } from '../../src/engine/check.js';
-import { findProbe, type Probe } from '../../src/fhir/probe.js';
+import { findProbe, type Probe } from '../../src/partner/probe.js';
 import { metadataChecks } from '../../suites/metadata.js';
 
 export const prerequisiteStandIns = defineChecks([

@@ -3,7 +3,7 @@
  * partner and fails with the fault switched on, for DSTU2 and STU3. A fault without a probe fails here.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { requirements } from '../../src/engine/requirements.js';
+import { requirements } from '../../src/core/requirements.js';
 import type { ReferencePartner, ReferencePartnerOptions } from '../../src/reference/index.js';
 import { listFaults, startReferencePartner } from '../../src/reference/index.js';
 import { probes } from './probes.js';

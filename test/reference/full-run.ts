@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/program.js';
 import type { FhirVersion, ReferencePartnerOptions } from '../../src/reference/index.js';
 import { startReferencePartner } from '../../src/reference/index.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 
 export interface FullRun {
   code: number;

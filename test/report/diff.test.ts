@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runDiff } from '../../src/cli/commands/diff.js';
 import { diffReports, parseFraction } from '../../src/report/diff.js';
 import type { ReportDiff } from '../../src/report/diff.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 import {
   failingReport,
   fixtureText,

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
-import type { LatencyRow, Report } from '../../src/report/model.js';
+import type { LatencyRow, Report } from '../../src/core/model.js';
 import { failingReport, passingReport, refinish } from '../fixtures/reports/build.js';
 import { chromiumPath, describeWithTool } from './tools.js';
 

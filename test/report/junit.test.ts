@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'test-results-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/junit.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 import { stripInvalidXmlChars, xmlAttr } from '../../src/report/xml.js';
 import { failingReport, passingReport, refinish } from '../fixtures/reports/build.js';
 import { describeWithTool, xmllintPath } from './tools.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import type { Check } from '../../src/engine/check.js';
-import type { CheckRow, Status } from '../../src/report/model.js';
+import type { CheckRow, Status } from '../../src/core/model.js';
 import { clock, logProgress, terminalProgress } from '../../src/report/progress.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 

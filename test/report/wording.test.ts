@@ -1,7 +1,7 @@
 /** Counts and durations in row messages read as a person would write them. */
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/report/rows.js';
-import { counted } from '../../src/report/wording.js';
+import { counted } from '../../src/core/wording.js';
 import { loadSummary } from '../../suites/latency.js';
 
 describe('wording of counts and durations', () => {

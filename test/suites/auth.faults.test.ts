@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { rotateSecret } from '../../src/reference/rotate.js';
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';
 

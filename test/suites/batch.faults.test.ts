@@ -1,6 +1,6 @@
 /** BATCH: the conformant reference partner passes, and the BATCH-1 fault (reversed entries) fails. */
 import { describe, expect, it } from 'vitest';
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';
 import { certifyReference, faultCases } from './data-run.js';

@@ -1,7 +1,7 @@
 /** Runs the RES/SRCH/BATCH suites against the embedded reference partner, with or without faults. */
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { startReferencePartner } from '../../src/reference/index.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/core/model.js';
 import { runCli } from '../helpers/cli.js';
 
 export interface DataRun {

@@ -5,8 +5,8 @@
  */
 import type { TokenProvider } from '../../src/auth/token-client.js';
 import { pass, type Check } from '../../src/engine/check.js';
-import type { FhirVersion } from '../../src/engine/state.js';
-import type { Json } from '../../src/fhir/capability.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
+import type { Json } from '../../src/core/json.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { conformantCapability } from '../helpers/capability.js';
 import { runTestChecks } from '../helpers/engine.js';

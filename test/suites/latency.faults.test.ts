@@ -5,8 +5,8 @@
  * prerequisites would each wait out the 1.5 s delay of every search as well.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FhirVersion } from '../../src/engine/state.js';
-import type { CheckRow } from '../../src/report/model.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
+import type { CheckRow } from '../../src/core/model.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { latencyChecks } from '../../suites/latency.js';
 import { runCli } from '../helpers/cli.js';

@@ -4,7 +4,7 @@
  * and the progress line reports each phase.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { runChecks } from '../../src/engine/run-checks.js';
 import { HttpClient } from '../../src/http/client.js';
 import { Redactor } from '../../src/http/redact.js';

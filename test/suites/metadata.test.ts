@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse, delay } from 'msw';
-import type { FhirVersion } from '../../src/engine/state.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { conformantCapability, fhirMediaType, type Capability } from '../helpers/capability.js';
 import { runCli, rowsOf, statusOf } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';

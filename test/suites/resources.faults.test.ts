@@ -3,8 +3,8 @@
  * they checked), and each RES fault fails its row (warns for a recommended requirement).
  */
 import { describe, expect, it } from 'vitest';
-import { requirements } from '../../src/engine/requirements.js';
-import type { FhirVersion } from '../../src/engine/state.js';
+import { requirements } from '../../src/core/requirements.js';
+import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { listFaults } from '../../src/reference/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';

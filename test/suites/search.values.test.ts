@@ -1,7 +1,7 @@
 /** Search values come from the probe patient's own data; placeholders fill or say what is missing. */
 import { describe, expect, it } from 'vitest';
-import { fillRequest, getForm, label } from '../../src/fhir/requests.js';
-import { epoch, refersToPatient } from '../../src/fhir/search-judge.js';
+import { fillRequest, getForm, label } from '../../src/profile/requests.js';
+import { epoch, refersToPatient } from '../../src/partner/search-judge.js';
 import { fill, leadingPart, probeValues } from '../../src/fhir/search-values.js';
 
 describe('probe values', () => {

@@ -6,7 +6,7 @@
  * Subjects name the tenants as {A} and {B} (the full tenant id) or {a} and {b} (its first 8
  * characters, as ROUTE-02 writes them).
  */
-import type { Status } from '../../src/report/model.js';
+import type { Status } from '../../src/core/model.js';
 
 export type Version = 'dstu2' | 'stu3';
 

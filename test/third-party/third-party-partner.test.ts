@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckRow, Report } from '../../src/report/model.js';
+import type { CheckRow, Report } from '../../src/core/model.js';
 import { runCli } from '../helpers/cli.js';
 import { sharedPath, sharedTitle } from '../helpers/shared.js';
 import { findings, type Finding, type Version } from './findings.js';

@@ -7,8 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
+import { allChecks } from '../../../suites/index.js';
 import { certify } from '../../certify.js';
-import { ConfigError } from '../../config/errors.js';
+import { ConfigError } from '../../core/config-error.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
 import { startReferencePartner, VARIANTS, type Variant } from '../../reference/index.js';
 import { rotateSecret } from '../../reference/rotate.js';
@@ -79,12 +80,16 @@ export function demoCommand(io: CliIo): Command {
             },
             { ...io.env, [SECRET_ENV]: oldSecret, [ROTATED_ENV]: newSecret },
           );
-          const result = await certify(options, {
-            write: io.stdout,
-            stderr: io.stderr,
-            isTTY: io.isTTY,
-            ...(io.columns ? { columns: io.columns } : {}),
-          });
+          const result = await certify(
+            options,
+            {
+              write: io.stdout,
+              stderr: io.stderr,
+              isTTY: io.isTTY,
+              ...(io.columns ? { columns: io.columns } : {}),
+            },
+            allChecks,
+          );
           passed.push(result.exitCode === 0);
         }
       } finally {

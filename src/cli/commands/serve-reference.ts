@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError } from '../../config/errors.js';
+import { ConfigError } from '../../core/config-error.js';
 import {
   listFaults,
   listVariations,

@@ -7,7 +7,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { FhirVersion } from '../../engine/state.js';
+import type { FhirVersion } from '../../core/fhir-version.js';
 import { MAX_JSON_DEPTH, nestingBeyond } from '../../json/nesting.js';
 import { acceptingVersions, validateResource } from '../../fhir/validate.js';
 import type { ValidationIssue } from '../../fhir/validate.js';

@@ -2,8 +2,8 @@
  * Turning a profile's request template into the request the app would send: placeholders filled from
  * the probe patient, GET parameters in the query string, POST parameters as a form body.
  */
-import type { RequestTemplate } from '../profile/model.js';
-import { fill, type ProbeValues } from './search-values.js';
+import type { RequestTemplate } from './model.js';
+import { fill, type ProbeValues } from '../fhir/search-values.js';
 
 export interface FilledRequest {
   method: 'GET' | 'POST';

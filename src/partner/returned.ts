@@ -6,9 +6,9 @@
  * kept: holding the resources themselves until RES-VAL-1 runs kept every large answer alive.
  */
 import type { RunContext } from '../engine/context.js';
-import type { Evidence } from '../report/model.js';
-import { isObject, objects, type Json } from './capability.js';
-import { validateResource, type FhirVersion, type ValidationIssue } from './validate.js';
+import type { Evidence } from '../core/model.js';
+import { isObject, objects, type Json } from '../core/json.js';
+import { validateResource, type FhirVersion, type ValidationIssue } from '../fhir/validate.js';
 
 /** What RES-VAL-1 needs of one resource's validation. */
 export interface Validity {

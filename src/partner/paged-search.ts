@@ -6,10 +6,17 @@
 import { asTenant, fhirUrl } from '../auth/session.js';
 import type { RunContext } from '../engine/context.js';
 import { describe, type HttpRequest } from '../http/exchange.js';
-import type { Evidence } from '../report/model.js';
-import { bundleEntries, bundleTotal, bundleType, isBundle, nextLink, type ResourceLike } from './bundle.js';
-import { brief } from './capability.js';
-import { label, queryString, type FilledRequest } from './requests.js';
+import type { Evidence } from '../core/model.js';
+import {
+  bundleEntries,
+  bundleTotal,
+  bundleType,
+  isBundle,
+  nextLink,
+  type ResourceLike,
+} from '../fhir/bundle.js';
+import { brief } from '../core/json.js';
+import { label, queryString, type FilledRequest } from '../profile/requests.js';
 import { recordReturned } from './returned.js';
 
 export interface SearchResult {

@@ -6,7 +6,7 @@
 import { asTenant, fhirUrl } from '../auth/session.js';
 import type { RunContext } from '../engine/context.js';
 import { describe, type Exchange } from '../http/exchange.js';
-import { isObject, objects, type Json } from './capability.js';
+import { isObject, objects, type Json } from '../core/json.js';
 
 export interface Probe {
   tenant: string;

@@ -4,14 +4,14 @@
  * notes (what was shown, for a passing row's message), so a check that always passes is visible.
  */
 import type { RunContext } from '../engine/context.js';
-import type { FhirVersion } from '../engine/state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 import type { ProfileResource, SearchQuery } from '../profile/model.js';
-import type { ResourceLike } from './bundle.js';
-import { evaluatePath } from './fhirpath.js';
+import type { ResourceLike } from '../fhir/bundle.js';
+import { evaluatePath } from '../fhir/fhirpath.js';
 import { evidenceOf, MAX_KEPT_MATCHES, ref, runSearch, type SearchResult } from './paged-search.js';
 import type { Probe } from './probe.js';
-import { fillRequest, withParams, type FilledRequest } from './requests.js';
-import { fill, type ProbeValues } from './search-values.js';
+import { fillRequest, withParams, type FilledRequest } from '../profile/requests.js';
+import { fill, type ProbeValues } from '../fhir/search-values.js';
 
 export interface Judgement {
   problems: string[];

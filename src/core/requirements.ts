@@ -93,6 +93,6 @@ export const families: readonly Family[] = ['META', 'SEC', 'AUTH', 'ROUTE', 'RES
 
 export function requirement(id: string): Requirement {
   const found = requirements.get(id);
-  if (!found) throw new Error(`unknown requirement ID ${id}: add it to src/engine/requirements.ts`);
+  if (!found) throw new Error(`unknown requirement ID ${id}: add it to src/core/requirements.ts`);
   return found;
 }

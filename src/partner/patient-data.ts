@@ -6,17 +6,17 @@
 import { asTenant, fhirUrl } from '../auth/session.js';
 import { skip, type Outcome } from '../engine/check.js';
 import type { RunContext } from '../engine/context.js';
-import type { FhirVersion } from '../engine/state.js';
+import type { FhirVersion } from '../core/fhir-version.js';
 import { describe } from '../http/exchange.js';
 import type { ProfileResource } from '../profile/model.js';
-import type { Evidence } from '../report/model.js';
-import { isResource, type ResourceLike } from './bundle.js';
-import { resourceEntry } from './capability.js';
+import type { Evidence } from '../core/model.js';
+import { isResource, type ResourceLike } from '../fhir/bundle.js';
+import { resourceEntry } from '../fhir/capability.js';
 import { evidenceOf, runSearch } from './paged-search.js';
 import type { Probe } from './probe.js';
-import { fillRequest, label, relativeUrl } from './requests.js';
+import { fillRequest, label, relativeUrl } from '../profile/requests.js';
 import { recordReturned } from './returned.js';
-import { probeValues, type ProbeValues } from './search-values.js';
+import { probeValues, type ProbeValues } from '../fhir/search-values.js';
 
 export type TypeData =
   | {

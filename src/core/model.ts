@@ -2,7 +2,7 @@
  * The report.json contract of ../shared/spec/cli-and-report.md. Other tools read these names: add
  * fields freely, rename one only with a changelog note in the README.
  */
-import type { Level } from '../engine/requirements.js';
+import type { Level } from './requirements.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'manual' | 'na';
 
