@@ -5,7 +5,10 @@
  * latency suites' own interactions rather than a stand-in.
  */
 import { requestToken } from '../src/auth/token-client.js';
+import { makeTokenProvider } from '../src/auth/session.js';
 import type { RunContext } from '../src/engine/context.js';
+import type { SampledPartner } from '../src/latency/interactions.js';
+import { standaloneContext } from '../test/helpers/context.js';
 import { defaultOptions } from '../src/engine/options.js';
 import type { Probe } from '../src/partner/probe.js';
 import { HttpClient } from '../src/http/client.js';
@@ -18,6 +21,8 @@ export interface AuthorisedPartner {
   token: string;
   patientId: string;
   ctx: RunContext;
+  /** What the latency interactions are sent with: the run, its tokens, STU3. */
+  sampled: SampledPartner;
   probe: Probe;
   close(): Promise<void>;
 }
@@ -60,7 +65,7 @@ export async function startAuthorisedPartner(connectionsPerOrigin?: number): Pro
     });
     const patient = (search.json() as { ok: true; value: { entry: Array<{ resource: { id: string } }> } })
       .value.entry[0]!.resource;
-    const ctx: RunContext = {
+    const ctx = standaloneContext({
       options: {
         ...defaultOptions,
         baseUrl: partner.baseUrl,
@@ -69,16 +74,18 @@ export async function startAuthorisedPartner(connectionsPerOrigin?: number): Pro
         tenants: partner.tenants,
         allowInsecureHttp: true,
       },
-      http: client,
       client,
       redactor,
-      state: { notCertifiableReasons: [], tokenUrl: partner.tokenUrl, fhirVersion: 'stu3' },
-      signal: new AbortController().signal,
-      addLatency: () => undefined,
-      progress: () => undefined,
+    });
+    const sampled: SampledPartner = {
+      ctx,
+      tokens: makeTokenProvider(ctx, partner.tokenUrl, partner.clientSecret),
+      version: 'stu3',
+      profile: undefined,
+      rest: undefined,
     };
     const probe: Probe = { tenant, id: patient.id, patient, source: 'discovered' };
-    return { partner, client, token, patientId: patient.id, ctx, probe, close };
+    return { partner, client, token, patientId: patient.id, ctx, sampled, probe, close };
   } catch (err) {
     await close();
     throw err;

@@ -27,18 +27,18 @@ const rounds = Number(process.argv[4] ?? 5);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const { ctx, probe, close } = await startAuthorisedPartner(connections);
+const { ctx, sampled, probe, close } = await startAuthorisedPartner(connections);
 try {
-  await primeToken(ctx, probe.tenant);
-  const token = ctx.state.tokens!.fresh(probe.tenant)!;
+  await primeToken(sampled.tokens, probe.tenant);
+  const token = sampled.tokens.fresh(probe.tenant)!;
   const headers = { ...baseHeaders(), authorization: `Bearer ${token}` };
-  const vitals = queriesFor(ctx, probe).find((q) => q.id === 'vital-signs')!;
+  const vitals = queriesFor(sampled, probe).find((q) => q.id === 'vital-signs')!;
   // The cheapest endpoint (a read: the client's own cost decides) and one of the app's searches
   // (the server's work weighs more), so the ratio is shown at both ends.
   const endpoints: Array<{ interaction: Interaction; url: string }> = [
-    { interaction: readInteraction(ctx, probe), url: fhirUrl(ctx, `Patient/${probe.id}`) },
+    { interaction: readInteraction(sampled, probe), url: fhirUrl(ctx, `Patient/${probe.id}`) },
     {
-      interaction: searchInteraction(ctx, probe.tenant, vitals),
+      interaction: searchInteraction(sampled, probe.tenant, vitals),
       url: fhirUrl(ctx, relativeUrl(vitals.request)),
     },
   ];

@@ -10,7 +10,7 @@ import type { Check } from './engine/check.js';
 import type { RunOptions } from './engine/options.js';
 import { runChecks } from './engine/run-checks.js';
 import { selectChecks } from './engine/select.js';
-import type { RunState } from './engine/state.js';
+import { fhirVersion, profile, statedTokenUrl, tokenUrl } from './partner/facts.js';
 import { HttpClient } from './http/client.js';
 import { Redactor } from './http/redact.js';
 import { buildReport } from './report/build.js';
@@ -79,17 +79,14 @@ async function certifyMasked(
     userAgent: `fhir-certify/${toolVersion}`,
     ...(options.ca ? { ca: options.ca } : {}),
   });
-  const state: RunState = { notCertifiableReasons: [] };
-  if (options.fhirVersion !== 'auto') state.fhirVersion = options.fhirVersion;
+  const notCertifiableReasons: string[] = [];
   if (options.allowInsecureHttp) {
-    state.notCertifiableReasons.push(
+    notCertifiableReasons.push(
       'plain http was allowed (--allow-insecure-http): a run over http cannot certify',
     );
   }
   if (options.only) {
-    state.notCertifiableReasons.push(
-      `only part of the requirements was run (--only ${options.only.join(',')})`,
-    );
+    notCertifiableReasons.push(`only part of the requirements was run (--only ${options.only.join(',')})`);
   }
   const selected = selectChecks(checks, options.only);
   const progress = progressFor(selected, options, io, redactor);
@@ -101,7 +98,6 @@ async function certifyMasked(
       options,
       client,
       redactor,
-      state,
       ...(io.interrupt ? { interrupt: io.interrupt } : {}),
       ...(progress ? { progress: (text: string) => progress.detail(text), watch: progress } : {}),
     });
@@ -110,6 +106,9 @@ async function certifyMasked(
     await client.close();
   }
 
+  const learned = result.facts.peek(fhirVersion);
+  const version = learned?.version ?? (options.fhirVersion === 'auto' ? undefined : options.fhirVersion);
+  const tokenUrlFound = result.facts.peek(tokenUrl) ?? result.facts.shared(statedTokenUrl).url;
   // Evidence was masked at capture; this second pass covers anything a check wrote into a message and
   // whatever the partner chose for values the target quotes (its token URL, its version string).
   const built = buildReport({
@@ -118,17 +117,17 @@ async function certifyMasked(
         toolVersion,
         target: {
           baseUrl: options.baseUrl,
-          fhirVersion: state.fhirVersionString ?? state.fhirVersion ?? null,
-          profile: state.profile?.name ?? null,
+          fhirVersion: learned?.declared ?? version ?? null,
+          profile: result.facts.peek(profile)?.name ?? null,
           tenants: options.tenants,
-          tokenUrl: state.tokenUrl ?? null,
-          credentialsSentTo: credentialDestination(options.baseUrl, state.tokenUrl),
+          tokenUrl: tokenUrlFound ?? null,
+          credentialsSentTo: credentialDestination(options.baseUrl, tokenUrlFound),
           settings: settingsOf(options),
         },
         rows: result.rows,
         latency: result.latency,
-        notCertifiableReasons: state.notCertifiableReasons,
-        ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),
+        notCertifiableReasons,
+        ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}),
       },
       redactor,
     ),
@@ -139,7 +138,7 @@ async function certifyMasked(
   const report = signed ?? built;
 
   const dir = uniqueDir(
-    join(options.out, `${stampOf(startedAt)}-${hostOf(options.baseUrl)}-${state.fhirVersion ?? 'unknown'}`),
+    join(options.out, `${stampOf(startedAt)}-${hostOf(options.baseUrl)}-${version ?? 'unknown'}`),
   );
   const { written, failed } = await writeReportFiles(report, dir, options.formats, process.env, (text) =>
     redactor.mask(text),

@@ -5,15 +5,15 @@
  * single calls (compared by id: the read's resource, and the first page of each search).
  */
 import { asTenant, fhirUrl } from '../src/auth/session.js';
-import { defineChecks, fail, na, pass, skip, type Outcome } from '../src/engine/check.js';
-import type { RunContext } from '../src/engine/context.js';
-import { requirements } from '../src/core/requirements.js';
+import { defineCheck, fail, na, pass, skip, type Outcome } from '../src/engine/check.js';
+import { dataAdds, dataFacts, partnerAccess, type PartnerAccess } from '../src/partner/access.js';
+import { batchJudged, searchRuns, type SearchRun } from '../src/partner/facts.js';
 import { describe, type Exchange } from '../src/http/exchange.js';
 import type { Evidence } from '../src/core/model.js';
 import { bundleEntries, bundleType, isBundle, isResource } from '../src/fhir/bundle.js';
 import { isObject, objects, str } from '../src/core/json.js';
 import { evidenceOf, ref, runSearch } from '../src/partner/paged-search.js';
-import { perProbe, valuesOf, versionOf } from '../src/partner/patient-data.js';
+import { perProbe, valuesOf } from '../src/partner/patient-data.js';
 import type { Probe } from '../src/partner/probe.js';
 import { fill } from '../src/fhir/search-values.js';
 import { fillRequest, getForm } from '../src/profile/requests.js';
@@ -35,14 +35,9 @@ interface Planned {
   evidence: Evidence[];
 }
 
-function profileOf(ctx: RunContext): Profile {
-  const profile = ctx.state.profile;
-  if (!profile) throw new Error('no profile is loaded (META-02 did not settle the version)');
-  return profile;
-}
-
 async function plan(
-  ctx: RunContext,
+  partner: PartnerAccess,
+  runs: ReadonlyMap<string, SearchRun>,
   probe: Probe,
   profile: Profile,
 ): Promise<{ planned: Planned[]; left: string[] }> {
@@ -56,7 +51,9 @@ async function plan(
         left.push(`${entry.read} (the probe has no ${path.missing})`);
         continue;
       }
-      const exchange = await asTenant(ctx, probe.tenant, { url: fhirUrl(ctx, path.value) });
+      const exchange = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
+        url: fhirUrl(partner.ctx, path.value),
+      });
       const body = exchange.status === 200 ? exchange.json() : undefined;
       const read = body?.ok && isResource(body.value) ? body.value : undefined;
       planned.push({
@@ -78,10 +75,10 @@ async function plan(
       continue;
     }
     // The single call as the app sends it; the SRCH suite's answer is reused when it ran.
-    const earlier = ctx.state.searchRuns?.get(runKey(probe.tenant, query.id));
+    const earlier = runs.get(runKey(probe.tenant, query.id));
     const single =
       earlier?.result ??
-      (await runSearch(ctx, probe.tenant, filled.request, { resultType: query.resultType, maxPages: 1 }));
+      (await runSearch(partner, probe.tenant, filled.request, { resultType: query.resultType, maxPages: 1 }));
     const url = getForm(filled.request);
     planned.push({
       name: `${query.id} (${url})`,
@@ -106,20 +103,25 @@ function shortList(ids: string[]): string {
   return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 }
 
-async function batchRow(ctx: RunContext, probe: Probe, profile: Profile): Promise<Outcome> {
+async function batchRow(
+  partner: PartnerAccess,
+  runs: ReadonlyMap<string, SearchRun>,
+  probe: Probe,
+  profile: Profile,
+): Promise<Outcome> {
   const subject = `batch @ tenant ${probe.tenant}`;
-  const { planned, left } = await plan(ctx, probe, profile);
+  const { planned, left } = await plan(partner, runs, probe, profile);
   if (planned.length === 0)
     return skip(`no batch entry could be made: ${left.join('; ')}`, { subject, evidence: [] });
-  const version = versionOf(ctx);
+  const version = partner.version;
   const bundle = {
     resourceType: 'Bundle',
     type: 'batch',
     entry: planned.map((p) => ({ request: { method: 'GET', url: p.url } })),
   };
-  const exchange: Exchange = await asTenant(ctx, probe.tenant, {
+  const exchange: Exchange = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
     method: 'POST',
-    url: fhirUrl(ctx, ''),
+    url: fhirUrl(partner.ctx, ''),
     json: bundle,
     headers: { 'content-type': `${fhirJsonMediaType[version]}; charset=utf-8` },
   });
@@ -138,7 +140,7 @@ async function batchRow(ctx: RunContext, probe: Probe, profile: Profile): Promis
   if (!parsed.ok) return fail(`the batch answered 200 but ${parsed.reason}`, { subject, evidence });
   const response = parsed.value;
   if (!isBundle(response)) return fail('the batch answer is not a Bundle', { subject, evidence });
-  recordReturned(ctx, probe.tenant, response, `POST [base] batch`, exchange.evidence);
+  recordReturned(partner, probe.tenant, response, `POST [base] batch`, exchange.evidence);
   const problems: string[] = [];
   if (bundleType(response) !== 'batch-response') {
     problems.push(`its type is ${JSON.stringify(response.type ?? null)}, not "batch-response"`);
@@ -200,17 +202,22 @@ async function batchRow(ctx: RunContext, probe: Probe, profile: Profile): Promis
   );
 }
 
-export const batchChecks = defineChecks([
-  {
+export const batchChecks = [
+  defineCheck({
     id: 'batch-1-batch',
     requirement: 'BATCH-1',
-    title: requirements.get('BATCH-1')!.title,
-    requires: ['meta-02-fhir-version', 'route-01-tenant-data'],
-    async run(ctx) {
-      const profile = profileOf(ctx);
+    // The SRCH checks' answers are reused when they ran.
+    uses: { ...dataFacts, runs: searchRuns },
+    adds: dataAdds,
+    provides: [batchJudged],
+    async run(ctx, { runs, ...given }) {
+      const partner = partnerAccess(ctx, given);
+      const { profile } = partner;
+      // Given to LAT-05 only when this check passes, warns or is not applicable.
+      ctx.provide(batchJudged, true);
       if (!profile.batch || profile.batch.entries.length === 0)
         return na(`the profile ${profile.name} defines no batch`);
-      return perProbe(ctx, (probe) => batchRow(ctx, probe, profile));
+      return perProbe(partner, (probe) => batchRow(partner, runs, probe, profile));
     },
-  },
-]);
+  }),
+];

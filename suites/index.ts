@@ -1,7 +1,7 @@
 /**
- * Every suite, in the order a run executes them: each later suite builds on what earlier ones
- * learned (metadata → transport → auth → routing and probe patients → resources → search → batch →
- * latency). Add a suite by importing its checks here, in that order.
+ * Every check of every family. The order of this list does not matter: a run orders the checks by
+ * the facts each uses and provides, families in catalogue order (src/engine/select.ts). Add a family
+ * by adding its list here; add a requirement by adding its check to its family's file.
  */
 import type { Check } from '../src/engine/check.js';
 import { authChecks } from './auth/index.js';
@@ -11,18 +11,16 @@ import { metadataChecks } from './metadata.js';
 import { resourceChecks, resourceValidityChecks } from './resources.js';
 import { routingChecks } from './routing/index.js';
 import { searchChecks } from './search.js';
-import { transportChecks } from './transport/index.js';
+import { securityChecks } from './security/index.js';
 
 export const allChecks: Check[] = [
   ...metadataChecks,
-  ...transportChecks,
+  ...securityChecks,
   ...authChecks,
   ...routingChecks,
   ...resourceChecks,
+  ...resourceValidityChecks,
   ...searchChecks,
   ...batchChecks,
-  // RES-VAL-1 judges every resource the data suites above were returned.
-  ...resourceValidityChecks,
-  // Last: latency sampling must not slow the other suites, and only measures what they proved works.
   ...latencyChecks,
 ];

@@ -5,8 +5,22 @@
  * users at once. Samples are quiet requests; each row carries its slowest exchange as evidence and
  * adds its figures to the report's `latency` table.
  */
-import { defineChecks, na, skip, type Outcome } from '../src/engine/check.js';
+import { defineCheck, na, skip, type Outcome } from '../src/engine/check.js';
 import type { RunContext } from '../src/engine/context.js';
+import { optional, type Given } from '../src/engine/facts.js';
+import {
+  batchJudged,
+  capabilityStatement,
+  fhirVersion,
+  latencyVerdicts,
+  probes,
+  profile,
+  restServer,
+  tokens,
+  tokenUrl,
+} from '../src/partner/facts.js';
+import type { Probe } from '../src/partner/probe.js';
+import type { Profile } from '../src/profile/model.js';
 import { budgetFor, type InteractionClass } from '../src/latency/budgets.js';
 import {
   batchInteraction,
@@ -17,6 +31,7 @@ import {
   sampledProbe,
   searchInteraction,
   tokenInteraction,
+  type SampledPartner,
 } from '../src/latency/interactions.js';
 import { runLoad } from '../src/latency/load.js';
 import { Timings } from '../src/latency/timings.js';
@@ -29,13 +44,6 @@ import { workingSecret } from '../src/auth/secret.js';
 import { formatDuration } from '../src/report/rows.js';
 import { counted } from '../src/core/wording.js';
 
-declare module '../src/engine/state.js' {
-  interface RunState {
-    /** interaction label → the verdict of its sequential row, so LAT-06 judges only what load adds. */
-    latencyVerdicts?: Map<string, Status>;
-  }
-}
-
 /**
  * Requests sent before timing starts. They open connections, fetch a token and wake the partner; the
  * suite's first interaction gets more. Searches after the first get none: the connection and token are
@@ -47,13 +55,36 @@ const FIRST_WARMUP = 3;
 /** LAT-06 stops sending after this long whatever its request count. */
 export const LOAD_MAX_MS = 60_000;
 
+/** What every latency check may use: the profile's budgets, when META-02 loaded one. */
+const budgetFacts = { profile: optional(profile) };
+
+/** What the data samples are sent with (src/latency/interactions.ts). */
+const sampleFacts = {
+  ...budgetFacts,
+  tokens,
+  probes,
+  fhirVersion: optional(fhirVersion),
+  rest: optional(restServer),
+};
+
+function sampledPartner(ctx: RunContext, given: Given<typeof sampleFacts>): SampledPartner {
+  return {
+    ctx,
+    tokens: given.tokens,
+    version: given.fhirVersion?.version ?? 'stu3',
+    profile: given.profile,
+    rest: given.rest,
+  };
+}
+
 async function measured(
   ctx: RunContext,
+  profile: Profile | undefined,
   requirement: string,
   interaction: Interaction,
   opts: { subject?: string; warmup?: number; extra?: Record<string, unknown> } = {},
 ): Promise<Outcome> {
-  const budget = budgetFor(ctx, interaction.cls);
+  const budget = budgetFor(ctx.options, profile, interaction.cls);
   const line = progressLine(ctx.progress, `${requirement} ${interaction.label}`);
   const series = await sampleSeries(interaction, {
     warmup: opts.warmup ?? WARMUP,
@@ -67,7 +98,7 @@ async function measured(
     ...(opts.extra ? { extra: opts.extra } : {}),
   });
   ctx.addLatency(row);
-  (ctx.state.latencyVerdicts ??= new Map()).set(interaction.label, outcome.status);
+  ctx.collect(latencyVerdicts).set(interaction.label, outcome.status);
   return outcome;
 }
 
@@ -75,21 +106,16 @@ function noProbe(): Outcome {
   return skip('no tenant has a probe patient to read (ROUTE-01 found none)');
 }
 
-function firstTenant(ctx: RunContext): string | undefined {
-  return sampledProbe(ctx)?.tenant ?? ctx.options.tenants[0];
-}
-
 /** The app's request mix for LAT-06: one of each interaction, searches included one by one. */
-async function appMix(ctx: RunContext): Promise<Interaction[] | undefined> {
-  const probe = sampledProbe(ctx);
-  if (!probe) return undefined;
-  const queries = queriesFor(ctx, probe);
+async function appMix(partner: SampledPartner, probe: Probe, tokenUrl: string): Promise<Interaction[]> {
+  const { ctx } = partner;
+  const queries = queriesFor(partner, probe);
   return [
     metadataInteraction(ctx),
-    tokenInteraction(ctx, probe.tenant, await workingSecret(ctx)),
-    readInteraction(ctx, probe),
-    ...queries.map((q) => searchInteraction(ctx, probe.tenant, q)),
-    batchInteraction(ctx, probe, queries),
+    tokenInteraction(ctx, tokenUrl, probe.tenant, await workingSecret(ctx, tokenUrl)),
+    readInteraction(partner, probe),
+    ...queries.map((q) => searchInteraction(partner, probe.tenant, q)),
+    batchInteraction(partner, probe, queries),
   ];
 }
 
@@ -123,59 +149,62 @@ function pooled(cls: InteractionClass, series: Series[], users: number): Series 
 }
 
 /** Interactions whose own LAT row did not pass: LAT-06 leaves them out (their row reports them). */
-function failedAlone(ctx: RunContext, mix: Interaction[]): Interaction[] {
+function failedAlone(verdicts: ReadonlyMap<string, Status>, mix: Interaction[]): Interaction[] {
   return mix.filter((i) => {
-    const verdict = ctx.state.latencyVerdicts?.get(i.label);
+    const verdict = verdicts.get(i.label);
     return verdict !== undefined && verdict !== 'pass';
   });
 }
 
-export const latencyChecks = defineChecks([
-  {
+export const latencyChecks = [
+  defineCheck({
     id: 'lat-01-metadata',
     requirement: 'LAT-01',
-    title: 'GET metadata answers within its p95 budget',
-    requires: ['meta-01-metadata'],
-    run: (ctx) => measured(ctx, 'LAT-01', metadataInteraction(ctx), { warmup: FIRST_WARMUP }),
-  },
-  {
+    uses: { ...budgetFacts, capability: capabilityStatement },
+    adds: [latencyVerdicts],
+    run: (ctx, { profile }) =>
+      measured(ctx, profile, 'LAT-01', metadataInteraction(ctx), { warmup: FIRST_WARMUP }),
+  }),
+  defineCheck({
     id: 'lat-02-token',
     requirement: 'LAT-02',
-    title: 'A token request answers within its p95 budget',
-    requires: ['auth-01-token'],
-    async run(ctx) {
-      const tenant = firstTenant(ctx);
+    uses: { ...budgetFacts, tokens, tokenUrl, probes: optional(probes) },
+    adds: [latencyVerdicts],
+    async run(ctx, { profile, tokenUrl, probes }) {
+      const tenant = (probes && sampledProbe(ctx, probes)?.tenant) ?? ctx.options.tenants[0];
       if (!tenant) return skip('no tenant is configured to ask a token for');
-      return measured(ctx, 'LAT-02', tokenInteraction(ctx, tenant, await workingSecret(ctx)));
+      const secret = await workingSecret(ctx, tokenUrl);
+      return measured(ctx, profile, 'LAT-02', tokenInteraction(ctx, tokenUrl, tenant, secret));
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'lat-03-read',
     requirement: 'LAT-03',
-    title: 'A read by id answers within its p95 budget',
-    requires: ['route-01-tenant-data'],
-    async run(ctx) {
-      const probe = sampledProbe(ctx);
+    uses: sampleFacts,
+    adds: [latencyVerdicts],
+    async run(ctx, given) {
+      const probe = sampledProbe(ctx, given.probes);
       if (!probe) return noProbe();
-      await primeToken(ctx, probe.tenant);
-      return measured(ctx, 'LAT-03', readInteraction(ctx, probe));
+      await primeToken(given.tokens, probe.tenant);
+      return measured(ctx, given.profile, 'LAT-03', readInteraction(sampledPartner(ctx, given), probe));
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'lat-04-search',
     requirement: 'LAT-04',
-    title: 'Each search the app sends answers within its p95 budget',
-    requires: ['route-01-tenant-data'],
-    async run(ctx) {
-      const probe = sampledProbe(ctx);
+    uses: sampleFacts,
+    adds: [latencyVerdicts],
+    async run(ctx, given) {
+      const probe = sampledProbe(ctx, given.probes);
       if (!probe) return noProbe();
-      const queries = queriesFor(ctx, probe);
+      const partner = sampledPartner(ctx, given);
+      const queries = queriesFor(partner, probe);
       if (queries.length === 0) return na('no search of the app applies to this partner and probe patient');
-      await primeToken(ctx, probe.tenant);
+      await primeToken(given.tokens, probe.tenant);
       const out: Outcome[] = [];
       for (const [i, q] of queries.entries()) {
         out.push(
-          await measured(ctx, 'LAT-04', searchInteraction(ctx, probe.tenant, q), {
+          await measured(ctx, given.profile, 'LAT-04', searchInteraction(partner, probe.tenant, q), {
             warmup: i === 0 ? WARMUP : 0,
             subject: q.label,
             extra: { query: q.id, source: q.requirement },
@@ -184,34 +213,41 @@ export const latencyChecks = defineChecks([
       }
       return out;
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'lat-05-batch',
     requirement: 'LAT-05',
-    title: 'A batch of the app answers within its p95 budget',
-    requires: ['route-01-tenant-data', 'batch-1-batch'],
-    async run(ctx) {
-      const probe = sampledProbe(ctx);
+    uses: { ...sampleFacts, batch: batchJudged },
+    adds: [latencyVerdicts],
+    async run(ctx, { batch: _batch, ...given }) {
+      const probe = sampledProbe(ctx, given.probes);
       if (!probe) return noProbe();
-      await primeToken(ctx, probe.tenant);
-      return measured(ctx, 'LAT-05', batchInteraction(ctx, probe, queriesFor(ctx, probe)));
+      await primeToken(given.tokens, probe.tenant);
+      const partner = sampledPartner(ctx, given);
+      return measured(
+        ctx,
+        given.profile,
+        'LAT-05',
+        batchInteraction(partner, probe, queriesFor(partner, probe)),
+      );
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'lat-06-concurrency',
     requirement: 'LAT-06',
-    title: 'Under simultaneous users every interaction keeps its budget, with no errors',
-    requires: ['meta-01-metadata', 'auth-01-token', 'route-01-tenant-data'],
-    async run(ctx) {
-      const all = await appMix(ctx);
-      if (!all) return noProbe();
+    // After LAT-01…05: what fails one request at a time is left out of the load.
+    uses: { ...sampleFacts, capability: capabilityStatement, tokenUrl, verdicts: latencyVerdicts },
+    async run(ctx, { capability: _capability, tokenUrl, verdicts, ...given }) {
+      const probe = sampledProbe(ctx, given.probes);
+      if (!probe) return noProbe();
+      const all = await appMix(sampledPartner(ctx, given), probe, tokenUrl);
       // What already fails one request at a time is reported by its own row; sending it again would
       // only stretch this phase, and LAT-06 is about what simultaneous users add.
-      const excluded = failedAlone(ctx, all);
+      const excluded = failedAlone(verdicts, all);
       const mix = all.filter((i) => !excluded.includes(i));
       if (mix.length === 0) return na('every interaction already failed without concurrency (see LAT-01…05)');
       const users = ctx.options.concurrency;
-      await primeToken(ctx, sampledProbe(ctx)!.tenant);
+      await primeToken(given.tokens, probe.tenant);
       const maxRequests = Math.max(users * 2, ctx.options.samples * mix.length);
       const line = progressLine(ctx.progress, `LAT-06 ${counted(users, 'user')}`);
       const load = await runLoad(mix, {
@@ -239,25 +275,30 @@ export const latencyChecks = defineChecks([
           }
           continue;
         }
-        const { row, outcome } = judge('LAT-06', pooled(cls, load.series, users), budgetFor(ctx, cls), {
-          subject: cls,
-          recommended: true,
-          extra: {
-            concurrency: users,
-            throughputRps,
-            errorRate,
-            totalRequests: load.requests,
-            stoppedBy: load.stoppedBy,
-            ...(left.length ? { excluded: left } : {}),
+        const { row, outcome } = judge(
+          'LAT-06',
+          pooled(cls, load.series, users),
+          budgetFor(ctx.options, given.profile, cls),
+          {
+            subject: cls,
+            recommended: true,
+            extra: {
+              concurrency: users,
+              throughputRps,
+              errorRate,
+              totalRequests: load.requests,
+              stoppedBy: load.stoppedBy,
+              ...(left.length ? { excluded: left } : {}),
+            },
           },
-        });
+        );
         ctx.addLatency(row);
         out.push({ ...outcome, message: `${outcome.message}; ${overall}${leftOut}` });
       }
       return out;
     },
-  },
-]);
+  }),
+];
 
 /** The first words of LAT-06's message: "160 requests from 4 users in 38 ms, 4210 requests/s, 0 errors". */
 export function loadSummary(load: {

@@ -2,10 +2,10 @@
  * META: the capability statement. It is the one unauthenticated request; everything after it pivots
  * on what it declares: the FHIR version, the token URL, the resources and searches.
  */
-import { defineChecks, fail, pass, warn, type Outcome } from '../src/engine/check.js';
+import { defineCheck, fail, pass, warn, type Outcome } from '../src/engine/check.js';
 import { endpointOf, unreachableCause, unreachableMessage } from '../src/engine/diagnosis.js';
 import type { FhirVersion } from '../src/core/fhir-version.js';
-import { contentType, describe, keptAnswer, type KeptAnswer } from '../src/http/exchange.js';
+import { contentType, describe, keptAnswer } from '../src/http/exchange.js';
 import type { Evidence } from '../src/core/model.js';
 import { array, brief, isObject, objects, str, type Json } from '../src/core/json.js';
 import {
@@ -17,27 +17,17 @@ import {
   searchParamNames,
   serverRest,
 } from '../src/fhir/capability.js';
-import {
-  capabilityType,
-  fhirJsonMediaType,
-  medicationOrderType,
-  versionFromDeclared,
-} from '../src/fhir/version.js';
+import { capabilityType, fhirJsonMediaType, versionFromDeclared } from '../src/fhir/version.js';
 import { defaultProfileName, loadProfile } from '../src/profile/load.js';
 import type { Profile } from '../src/profile/model.js';
-
-declare module '../src/engine/state.js' {
-  interface RunState {
-    /** The capability statement as the partner sent it (META-01). */
-    capability?: Json;
-    /** The `rest` entry with mode = server (META-03). */
-    restServer?: Json;
-    /** The metadata exchange's masked evidence, shown again by rows that judge its content. */
-    metadataEvidence?: Evidence;
-    metadataExchange?: KeptAnswer;
-    profile?: Profile;
-  }
-}
+import {
+  capabilityStatement,
+  fhirVersion,
+  patientListed,
+  profile,
+  restServer,
+  tokenUrl,
+} from '../src/partner/facts.js';
 
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/json+fhir', 'application/fhir+json']);
 
@@ -52,25 +42,19 @@ function judged(outcome: Outcome, evidence: Evidence | undefined): Outcome {
     : { ...outcome, evidence: [evidence] };
 }
 
-function versionOf(ctx: { state: { fhirVersion?: FhirVersion } }): FhirVersion {
-  return ctx.state.fhirVersion ?? 'stu3';
-}
-
-export const metadataChecks = defineChecks([
-  {
+export const metadataChecks = [
+  defineCheck({
     id: 'meta-01-metadata',
     requirement: 'META-01',
-    title: 'GET metadata without Authorization answers a JSON capability statement',
+    provides: [capabilityStatement],
     async run(ctx) {
       const url = metadataUrl(ctx.options.baseUrl);
       const res = await ctx.http.request({ url });
-      ctx.state.metadataEvidence = res.evidence;
-      ctx.state.metadataExchange = keptAnswer(res);
       const cause = unreachableCause(res);
       if (cause) {
         // The one row that fails for it: every check after this one is skipped naming the cause.
         const message = unreachableMessage(url, res);
-        ctx.state.diagnosis = { kind: 'unreachable', message, requirement: 'META-01', cause };
+        ctx.diagnose({ kind: 'unreachable', message, requirement: 'META-01', cause });
         return fail(
           `could not reach ${endpointOf(url)}: expected HTTP 200 from ${url}, got ${describe(res)}`,
         );
@@ -91,19 +75,22 @@ export const metadataChecks = defineChecks([
           `expected resourceType Conformance (DSTU2) or CapabilityStatement (STU3), got ${brief(type ?? null)}`,
         );
       }
-      ctx.state.capability = parsed.value;
+      ctx.provide(capabilityStatement, {
+        statement: parsed.value,
+        answer: keptAnswer(res),
+        evidence: res.evidence,
+      });
       return pass(`HTTP 200 with a ${type}, no Authorization header sent`);
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-02-fhir-version',
     requirement: 'META-02',
-    title: 'fhirVersion is present and is 1.0.x or 3.0.x',
-    requires: ['meta-01-metadata'],
+    uses: { capability: capabilityStatement },
+    provides: [fhirVersion, profile],
     // It chooses the FHIR version and the profile the report is about.
     recordsTarget: true,
-    async run(ctx) {
-      const capability = ctx.state.capability!;
+    async run(ctx, { capability: { statement: capability, evidence } }) {
       const declared = capability.fhirVersion;
       const detected = versionFromDeclared(declared);
       const forced = ctx.options.fhirVersion === 'auto' ? undefined : ctx.options.fhirVersion;
@@ -125,42 +112,41 @@ export const metadataChecks = defineChecks([
       }
       const version = forced ?? detected ?? undefined;
       if (version) {
-        ctx.state.fhirVersion = version;
-        ctx.state.fhirVersionString = typeof declared === 'string' ? declared : undefined;
-        ctx.state.profile ??= loadProfile(ctx.options.profile ?? defaultProfileName(version));
+        ctx.provide(fhirVersion, { version, declared: typeof declared === 'string' ? declared : undefined });
+        ctx.provide(profile, loadProfile(ctx.options.profile ?? defaultProfileName(version)));
       }
-      return judged(outcome, ctx.state.metadataEvidence);
+      return judged(outcome, evidence);
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-03-rest-server',
     requirement: 'META-03',
-    title: 'rest[] has an entry with mode = server',
-    requires: ['meta-01-metadata'],
-    async run(ctx) {
-      const rest = serverRest(ctx.state.capability!);
+    uses: { capability: capabilityStatement },
+    provides: [restServer],
+    async run(ctx, { capability: { statement, evidence } }) {
+      const rest = serverRest(statement);
       if (!rest) {
-        const modes = objects(ctx.state.capability!.rest).map((r) =>
+        const modes = objects(statement.rest).map((r) =>
           typeof r.mode === 'string' ? r.mode : brief(r.mode),
         );
         return judged(
           fail(
             `no rest entry has mode "server" (found ${modes.length ? modes.join(', ') : 'no rest entries'})`,
           ),
-          ctx.state.metadataEvidence,
+          evidence,
         );
       }
-      ctx.state.restServer = rest;
+      ctx.provide(restServer, rest);
       return pass('rest[] has a server entry');
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-04-oauth-uris',
     requirement: 'META-04',
-    title: 'security declares the SMART oauth-uris extension with an absolute token URL',
-    requires: ['meta-03-rest-server'],
-    async run(ctx) {
-      const uris = oauthUris(ctx.state.restServer!);
+    uses: { rest: restServer, capability: capabilityStatement },
+    provides: [tokenUrl],
+    async run(ctx, { rest, capability: { evidence } }) {
+      const uris = oauthUris(rest);
       let outcome: Outcome;
       if (!uris.found) {
         outcome = fail(
@@ -171,19 +157,18 @@ export const metadataChecks = defineChecks([
       } else if (!absoluteHttpUrl(uris.token)) {
         outcome = fail(`the token valueUri ${JSON.stringify(uris.token)} is not an absolute http(s) URL`);
       } else {
-        ctx.state.tokenUrl = uris.token;
+        ctx.provide(tokenUrl, uris.token);
         outcome = pass(`token URL ${uris.token}${uris.authorize ? `, authorize URL ${uris.authorize}` : ''}`);
       }
-      return judged(outcome, ctx.state.metadataEvidence);
+      return judged(outcome, evidence);
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-05-oauth-service',
     requirement: 'META-05',
-    title: 'security.service has the OAuth coding',
-    requires: ['meta-03-rest-server'],
-    async run(ctx) {
-      const security = ctx.state.restServer!.security;
+    uses: { rest: restServer, capability: capabilityStatement },
+    async run(_ctx, { rest, capability: { evidence } }) {
+      const security = rest.security;
       const codings = objects(isObject(security) ? security.service : undefined).flatMap((s) =>
         objects(s.coding),
       );
@@ -196,57 +181,55 @@ export const metadataChecks = defineChecks([
             ? `security.service has code ${JSON.stringify(near.code)} with system ${brief(near.system ?? null)}; expected code "OAuth" with system ${RESTFUL_SECURITY_SERVICE}`
             : `security.service has no coding with code "OAuth" and system ${RESTFUL_SECURITY_SERVICE}`,
         ),
-        ctx.state.metadataEvidence,
+        evidence,
       );
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-06-patient',
     requirement: 'META-06',
-    title: 'Patient is listed with read and search-type',
-    requires: ['meta-03-rest-server'],
-    async run(ctx) {
-      const entry = resourceEntry(ctx.state.restServer!, 'Patient');
-      if (!entry) return judged(fail('rest.resource does not list Patient'), ctx.state.metadataEvidence);
+    uses: { rest: restServer, capability: capabilityStatement },
+    provides: [patientListed],
+    async run(ctx, { rest, capability: { evidence } }) {
+      const entry = resourceEntry(rest, 'Patient');
+      if (!entry) return judged(fail('rest.resource does not list Patient'), evidence);
       const missing = missingInteractions(entry, ['read', 'search-type']);
-      return missing.length
-        ? judged(fail(`Patient lacks the interaction(s) ${missing.join(', ')}`), ctx.state.metadataEvidence)
-        : pass('Patient: read and search-type');
+      if (missing.length)
+        return judged(fail(`Patient lacks the interaction(s) ${missing.join(', ')}`), evidence);
+      ctx.provide(patientListed, entry);
+      return pass('Patient: read and search-type');
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-07-resources',
     requirement: 'META-07',
-    title: 'the other resources the app reads are listed with read and search-type',
-    requires: ['meta-02-fhir-version', 'meta-03-rest-server'],
-    async run(ctx) {
-      const types = recommendedTypes(ctx.state.profile, versionOf(ctx));
+    uses: { profile, rest: restServer, capability: capabilityStatement },
+    async run(_ctx, { profile, rest, capability: { evidence } }) {
+      const types = recommendedTypes(profile);
       return types.map((type): Outcome => {
-        const entry = resourceEntry(ctx.state.restServer!, type);
+        const entry = resourceEntry(rest, type);
         const missing = entry ? missingInteractions(entry, ['read', 'search-type']) : [];
         const outcome = !entry
           ? fail(`${type} is not listed in rest.resource`)
           : missing.length
             ? fail(`${type} lacks the interaction(s) ${missing.join(', ')}`)
             : pass(`${type}: read and search-type`);
-        return judged({ ...outcome, subject: type }, ctx.state.metadataEvidence);
+        return judged({ ...outcome, subject: type }, evidence);
       });
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-08-batch',
     requirement: 'META-08',
-    title: 'batch is declared',
-    requires: ['meta-02-fhir-version', 'meta-03-rest-server'],
-    async run(ctx) {
-      const rest = ctx.state.restServer!;
+    uses: { version: fhirVersion, rest: restServer, capability: capabilityStatement },
+    async run(_ctx, { version, rest, capability: { evidence } }) {
       const codes = interactionCodes(rest);
-      if (versionOf(ctx) === 'stu3') {
+      if (version.version === 'stu3') {
         return codes.has('batch')
           ? pass('rest.interaction lists batch')
           : judged(
               fail('rest.interaction does not list "batch" (STU3 declares batch as a system interaction)'),
-              ctx.state.metadataEvidence,
+              evidence,
             );
       }
       const mode = str(rest.transactionMode);
@@ -256,39 +239,33 @@ export const metadataChecks = defineChecks([
         fail(
           `DSTU2 declares batch with rest.transactionMode "batch" or "both"; found ${mode ? JSON.stringify(mode) : 'no transactionMode'} and no batch interaction`,
         ),
-        ctx.state.metadataEvidence,
+        evidence,
       );
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-09-patient-search-params',
     requirement: 'META-09',
-    title: 'Patient declares the search parameters the app uses',
-    requires: ['meta-02-fhir-version', 'meta-06-patient'],
-    async run(ctx) {
-      const wanted = patientSearchParams(ctx.state.profile, versionOf(ctx));
-      const declared = searchParamNames(resourceEntry(ctx.state.restServer!, 'Patient'));
+    uses: { version: fhirVersion, profile, patient: patientListed, capability: capabilityStatement },
+    async run(_ctx, { version, profile, patient, capability: { evidence } }) {
+      const wanted = patientSearchParams(profile, version.version);
+      const declared = searchParamNames(patient);
       const missing = wanted.filter((p) => !declared.has(p));
       return missing.length
-        ? judged(
-            warn(`Patient does not declare the search parameter(s) ${missing.join(', ')}`),
-            ctx.state.metadataEvidence,
-          )
+        ? judged(warn(`Patient does not declare the search parameter(s) ${missing.join(', ')}`), evidence)
         : pass(`Patient declares ${wanted.join(', ')}`);
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'meta-10-json-format',
     requirement: 'META-10',
-    title: 'JSON format is declared and responses carry a FHIR JSON media type',
-    requires: ['meta-02-fhir-version'],
-    async run(ctx) {
-      const formats = array(ctx.state.capability!.format).map((f) =>
+    uses: { fhirVersion, capability: capabilityStatement },
+    async run(_ctx, { fhirVersion: { version }, capability: { statement, answer, evidence } }) {
+      const formats = array(statement.format).map((f) =>
         (typeof f === 'string' ? f : '').split(';')[0]!.trim().toLowerCase(),
       );
-      const version = versionOf(ctx);
       const expected = fhirJsonMediaType[version];
-      const served = ctx.state.metadataExchange ? contentType(ctx.state.metadataExchange) : '';
+      const served = contentType(answer);
       const problems: string[] = [];
       if (!formats.some((f) => JSON_FORMATS.has(f))) {
         problems.push(`format ${JSON.stringify(formats)} does not include JSON`);
@@ -303,32 +280,23 @@ export const metadataChecks = defineChecks([
         );
       }
       return problems.length
-        ? judged(warn(problems.join('; ')), ctx.state.metadataEvidence)
+        ? judged(warn(problems.join('; ')), evidence)
         : pass(`format includes JSON and metadata is served as ${expected}`);
     },
-  },
-]);
+  }),
+];
 
 function missingInteractions(entry: Json, wanted: string[]): string[] {
   const codes = interactionCodes(entry);
   return wanted.filter((w) => !codes.has(w));
 }
 
-function recommendedTypes(profile: Profile | undefined, version: FhirVersion): string[] {
-  if (profile) return profile.resources.filter((r) => r.level === 'recommended').map((r) => r.type);
-  return [
-    'Observation',
-    'Condition',
-    'Encounter',
-    'AllergyIntolerance',
-    'Coverage',
-    'Location',
-    medicationOrderType[version],
-  ];
+function recommendedTypes(profile: Profile): string[] {
+  return profile.resources.filter((r) => r.level === 'recommended').map((r) => r.type);
 }
 
-function patientSearchParams(profile: Profile | undefined, version: FhirVersion): string[] {
-  const fromProfile = profile?.resources.find((r) => r.type === 'Patient')?.searchParams;
+function patientSearchParams(profile: Profile, version: FhirVersion): string[] {
+  const fromProfile = profile.resources.find((r) => r.type === 'Patient')?.searchParams;
   if (fromProfile) return fromProfile;
   return ['_id', 'family', 'given', 'birthdate', 'identifier', version === 'dstu2' ? 'name' : 'gender'];
 }

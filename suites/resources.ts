@@ -7,8 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { asTenant, fhirUrl } from '../src/auth/session.js';
-import { defineChecks, fail, na, pass, type Check, type Outcome } from '../src/engine/check.js';
-import type { RunContext } from '../src/engine/context.js';
+import { defineCheck, fail, na, pass, type Check, type Outcome } from '../src/engine/check.js';
+import { dataAdds, dataFacts, partnerAccess, type PartnerAccess } from '../src/partner/access.js';
+import { returnedResources } from '../src/partner/facts.js';
 import { requirements } from '../src/core/requirements.js';
 import { describe, type Exchange } from '../src/http/exchange.js';
 import type { Evidence } from '../src/core/model.js';
@@ -21,15 +22,12 @@ import {
   perProbe,
   subjectFor,
   tenantProbes,
-  versionOf,
   type TypeData,
 } from '../src/partner/patient-data.js';
 import type { Probe } from '../src/partner/probe.js';
 import { recordReturned, validityAgainst } from '../src/partner/returned.js';
 import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
 import { counted } from '../src/core/wording.js';
-
-const DATA_PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];
 
 /** Reads per tenant for RES-READ-1: enough to cover every type, bounded on a partner with big records. */
 export const MAX_READS_PER_TENANT = 60;
@@ -46,12 +44,6 @@ const typeWords: Record<string, string> = {
   MED: 'medication',
   COV: 'coverage',
 };
-
-function profileOf(ctx: RunContext): Profile {
-  const profile = ctx.state.profile;
-  if (!profile) throw new Error('no profile is loaded (META-02 did not settle the version)');
-  return profile;
-}
 
 function fieldGroup(
   profile: Profile,
@@ -75,9 +67,9 @@ function rowEvidence(outcome: Outcome, evidence: Evidence[]): Outcome {
   return { ...outcome, evidence: outcome.status === 'pass' ? evidence.slice(0, 1) : evidence };
 }
 
-function present(resource: ResourceLike, path: string, ctx: RunContext): boolean {
+function present(resource: ResourceLike, path: string, partner: PartnerAccess): boolean {
   try {
-    return hasValue(resource, path, versionOf(ctx));
+    return hasValue(resource, path, partner.version);
   } catch {
     // An expression that cannot be evaluated on this instance (e.g. a singleton function over a
     // list) finds no value: the partner is told which field, the profile author sees the path.
@@ -86,14 +78,14 @@ function present(resource: ResourceLike, path: string, ctx: RunContext): boolean
 }
 
 function judgeFields(
-  ctx: RunContext,
+  partner: PartnerAccess,
   probe: Probe,
   data: Extract<TypeData, { status: 'ok' }>,
   group: FieldRequirement,
 ): Outcome {
   const { type, resources } = data;
   const missing = group.fields
-    .map((field) => ({ field, lacking: resources.filter((r) => !present(r, field.path, ctx)).map(ref) }))
+    .map((field) => ({ field, lacking: resources.filter((r) => !present(r, field.path, partner)).map(ref) }))
     .filter((m) => m.lacking.length > 0);
   const labels = group.fields.map((f) => f.label).join(', ');
   const count = `${resources.length} ${type}${resources.length === 1 ? '' : 's'} of Patient/${probe.id}`;
@@ -108,16 +100,17 @@ function judgeFields(
 
 function fieldCheck(requirement: string): Check {
   const word = typeWords[requirement.split('-')[1] ?? ''] ?? 'resource';
-  return {
+  return defineCheck({
     id: `${requirement.toLowerCase()}-${word}-fields`,
     requirement,
-    title: requirements.get(requirement)!.title,
-    requires: DATA_PREREQUISITES,
-    async run(ctx) {
-      const found = fieldGroup(profileOf(ctx), requirement);
-      if (!found) return na(`the profile ${profileOf(ctx).name} lists no fields for ${requirement}`);
-      return perProbe(ctx, async (probe) => {
-        const data = await patientData(ctx, probe, found.resource);
+    uses: dataFacts,
+    adds: dataAdds,
+    async run(ctx, given) {
+      const partner = partnerAccess(ctx, given);
+      const found = fieldGroup(partner.profile, requirement);
+      if (!found) return na(`the profile ${partner.profile.name} lists no fields for ${requirement}`);
+      return perProbe(partner, async (probe) => {
+        const data = await patientData(partner, probe, found.resource);
         const subject = subjectFor(found.resource.type, probe);
         if (data.status === 'unsupported') return na(data.message, { subject, evidence: [] });
         if (data.status === 'error') return fail(data.message, { subject, evidence: data.evidence });
@@ -130,10 +123,10 @@ function fieldCheck(requirement: string): Check {
             },
           );
         }
-        return rowEvidence({ ...judgeFields(ctx, probe, data, found.group), subject }, data.evidence);
+        return rowEvidence({ ...judgeFields(partner, probe, data, found.group), subject }, data.evidence);
       });
     },
-  };
+  });
 }
 
 const FIELD_REQUIREMENTS = [...requirements.values()]
@@ -146,13 +139,17 @@ export function referencedId(reference: string, type: string): string | undefine
   return m?.[1];
 }
 
-async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Profile): Promise<Outcome> {
+async function readEncounterLocations(
+  partner: PartnerAccess,
+  probe: Probe,
+  profile: Profile,
+): Promise<Outcome> {
   const subject = subjectFor('Location', probe);
   const location = profile.resources.find((r) => r.type === 'Location') ?? {
     type: 'Location',
     level: 'recommended' as const,
   };
-  if (!isServed(ctx, location)) {
+  if (!isServed(partner.rest, location)) {
     return na(
       'Location is not supported: the capability statement does not list it (the display on the Encounter may be enough)',
       {
@@ -164,12 +161,12 @@ async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Pr
   const encounterEntry = profile.resources.find((r) => r.type === 'Encounter');
   if (!encounterEntry)
     return na(`the profile ${profile.name} has no Encounter entry`, { subject, evidence: [] });
-  const encounters = await patientData(ctx, probe, encounterEntry);
+  const encounters = await patientData(partner, probe, encounterEntry);
   if (encounters.status === 'unsupported')
     return na(`${encounters.message}, so no Encounter location to follow`, { subject, evidence: [] });
   if (encounters.status === 'error')
     return fail(`no Encounter to follow: ${encounters.message}`, { subject, evidence: encounters.evidence });
-  const version = versionOf(ctx);
+  const version = partner.version;
   const references = new Map<string, string>();
   const problems: string[] = [];
   let contained = 0;
@@ -204,14 +201,14 @@ async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Pr
   let read = 0;
   for (const [reference, encounter] of [...references].slice(0, 10)) {
     const id = referencedId(reference, 'Location');
-    if (!id || (/^https?:/.test(reference) && !reference.startsWith(fhirUrl(ctx, '')))) {
+    if (!id || (/^https?:/.test(reference) && !reference.startsWith(fhirUrl(partner.ctx, '')))) {
       problems.push(
         `${encounter} refers to ${JSON.stringify(reference)}, which is not a Location of this base`,
       );
       continue;
     }
-    const exchange = await asTenant(ctx, probe.tenant, {
-      url: fhirUrl(ctx, `Location/${encodeURIComponent(id)}`),
+    const exchange = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
+      url: fhirUrl(partner.ctx, `Location/${encodeURIComponent(id)}`),
     });
     evidence.push(exchange.evidence);
     read++;
@@ -222,7 +219,7 @@ async function readEncounterLocations(ctx: RunContext, probe: Probe, profile: Pr
       body.value.resourceType === 'Location' &&
       body.value.id === id
     ) {
-      recordReturned(ctx, probe.tenant, body.value, `GET Location/${id}`, exchange.evidence);
+      recordReturned(partner, probe.tenant, body.value, `GET Location/${id}`, exchange.evidence);
       continue;
     }
     problems.push(
@@ -285,25 +282,27 @@ function interleave(lists: ResourceLike[][], max: number): ResourceLike[] {
   return out;
 }
 
-async function readEverything(ctx: RunContext, probe: Probe, profile: Profile): Promise<Outcome[]> {
+async function readEverything(partner: PartnerAccess, probe: Probe, profile: Profile): Promise<Outcome[]> {
   const lists: ResourceLike[][] = [];
   for (const resource of profile.resources) {
     if (!resource.fetch) continue;
-    const data = await patientData(ctx, probe, resource);
+    const data = await patientData(partner, probe, resource);
     if (data.status === 'ok') lists.push(data.resources.filter((r) => typeof r.id === 'string'));
   }
   const all = lists.reduce((n, l) => n + l.length, 0);
   const chosen = interleave(lists, MAX_READS_PER_TENANT);
   const results = await mapLimit(chosen, READ_CONCURRENCY, async (resource) => {
     const path = `${resource.resourceType}/${encodeURIComponent(resource.id!)}`;
-    const exchange = await asTenant(ctx, probe.tenant, { url: fhirUrl(ctx, path) });
+    const exchange = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
+      url: fhirUrl(partner.ctx, path),
+    });
     const body = exchange.status === 200 ? exchange.json() : undefined;
     const ok =
       body?.ok &&
       isResource(body.value) &&
       body.value.resourceType === resource.resourceType &&
       body.value.id === resource.id;
-    if (body?.ok) recordReturned(ctx, probe.tenant, body.value, `GET ${path}`, exchange.evidence);
+    if (body?.ok) recordReturned(partner, probe.tenant, body.value, `GET ${path}`, exchange.evidence);
     const why = ok
       ? undefined
       : !body
@@ -337,13 +336,15 @@ async function readEverything(ctx: RunContext, probe: Probe, profile: Profile): 
               evidence: results.slice(0, 1).map((r) => r.exchange.evidence),
             },
           );
-  return [reads, await readUnknown(ctx, probe)];
+  return [reads, await readUnknown(partner, probe)];
 }
 
-async function readUnknown(ctx: RunContext, probe: Probe): Promise<Outcome> {
+async function readUnknown(partner: PartnerAccess, probe: Probe): Promise<Outcome> {
   const subject = `unknown id @ tenant ${probe.tenant}`;
   const id = `fhir-certify-unknown-${randomBytes(8).toString('hex')}`;
-  const exchange: Exchange = await asTenant(ctx, probe.tenant, { url: fhirUrl(ctx, `Patient/${id}`) });
+  const exchange: Exchange = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
+    url: fhirUrl(partner.ctx, `Patient/${id}`),
+  });
   const evidence = [exchange.evidence];
   if (exchange.status !== 404) {
     return fail(
@@ -372,27 +373,29 @@ async function readUnknown(ctx: RunContext, probe: Probe): Promise<Outcome> {
   );
 }
 
-export const resourceChecks = defineChecks([
+export const resourceChecks = [
   ...FIELD_REQUIREMENTS.map(fieldCheck),
-  {
+  defineCheck({
     id: 'res-loc-1-encounter-location',
     requirement: 'RES-LOC-1',
-    title: requirements.get('RES-LOC-1')!.title,
-    requires: DATA_PREREQUISITES,
-    async run(ctx) {
-      return perProbe(ctx, (probe) => readEncounterLocations(ctx, probe, profileOf(ctx)));
+    uses: dataFacts,
+    adds: dataAdds,
+    async run(ctx, given) {
+      const partner = partnerAccess(ctx, given);
+      return perProbe(partner, (probe) => readEncounterLocations(partner, probe, partner.profile));
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'res-read-1-read-by-id',
     requirement: 'RES-READ-1',
-    title: requirements.get('RES-READ-1')!.title,
-    requires: DATA_PREREQUISITES,
-    async run(ctx) {
-      return perProbe(ctx, (probe) => readEverything(ctx, probe, profileOf(ctx)));
+    uses: dataFacts,
+    adds: dataAdds,
+    async run(ctx, given) {
+      const partner = partnerAccess(ctx, given);
+      return perProbe(partner, (probe) => readEverything(partner, probe, partner.profile));
     },
-  },
-]);
+  }),
+];
 
 /** Invalid resources named per type in a row before "and n more". */
 const NAMED_INVALID = 3;
@@ -402,19 +405,20 @@ const NAMED_INVALID = 3;
  * returned: one row per resource type, counting the invalid ones and naming the first few with
  * the FHIR path of their first problem.
  */
-export const resourceValidityChecks = defineChecks([
-  {
+export const resourceValidityChecks = [
+  defineCheck({
     id: 'res-val-1-structure',
     requirement: 'RES-VAL-1',
-    title: requirements.get('RES-VAL-1')!.title,
-    requires: ['meta-02-fhir-version', 'route-01-tenant-data'],
-    async run(ctx) {
-      const version = versionOf(ctx);
+    uses: { ...dataFacts, returned: returnedResources },
+    adds: dataAdds,
+    async run(ctx, { returned: found, ...given }) {
+      const partner = partnerAccess(ctx, given);
+      const version = partner.version;
       // The probe patients are returned resources too, and make this row meaningful on its own (--only RES-VAL).
-      for (const probe of tenantProbes(ctx)) {
-        recordReturned(ctx, probe.tenant, probe.patient, `the probe search (ROUTE-01)`);
+      for (const probe of tenantProbes(partner)) {
+        recordReturned(partner, probe.tenant, probe.patient, `the probe search (ROUTE-01)`);
       }
-      const returned = [...(ctx.state.returned?.values() ?? [])];
+      const returned = [...found.values()];
       if (returned.length === 0) return na('the run was returned no FHIR resource to validate');
       const byType = new Map<string, typeof returned>();
       for (const r of returned) {
@@ -449,8 +453,8 @@ export const resourceValidityChecks = defineChecks([
           if (r.evidence) evidence.push(r.evidence);
           else if (r.id !== undefined) {
             // Recorded without its exchange (the probe patient): read it again to show the partner.
-            const exchange = await asTenant(ctx, r.tenant, {
-              url: fhirUrl(ctx, `${type}/${encodeURIComponent(r.id)}`),
+            const exchange = await asTenant(partner.ctx, partner.tokens, r.tenant, {
+              url: fhirUrl(partner.ctx, `${type}/${encodeURIComponent(r.id)}`),
             });
             evidence.push(exchange.evidence);
           }
@@ -464,5 +468,5 @@ export const resourceValidityChecks = defineChecks([
       }
       return outcomes;
     },
-  },
-]);
+  }),
+];

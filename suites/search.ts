@@ -5,41 +5,22 @@
  * match contains the value, only the asked patient's resources, newest first… SRCH-CNT-1 runs last
  * and also judges `_count` on every other query that sent it.
  */
-import { defineChecks, fail, na, pass, skip, type Check, type Outcome } from '../src/engine/check.js';
-import type { RunContext } from '../src/engine/context.js';
-import { requirements } from '../src/core/requirements.js';
+import { defineCheck, fail, na, pass, skip, type Check, type Outcome } from '../src/engine/check.js';
+import { dataAdds, dataFacts, partnerAccess, type PartnerAccess } from '../src/partner/access.js';
+import { searchRuns, type SearchRun } from '../src/partner/facts.js';
 import type { Evidence } from '../src/core/model.js';
-import { evidenceOf, runSearch, settled, type SearchResult } from '../src/partner/paged-search.js';
-import { isServed, perProbe, tenantProbes, valuesOf, versionOf } from '../src/partner/patient-data.js';
+import { evidenceOf, runSearch, settled } from '../src/partner/paged-search.js';
+import { isServed, perProbe, tenantProbes, valuesOf } from '../src/partner/patient-data.js';
 import type { Probe } from '../src/partner/probe.js';
 import { fillRequest, type FilledRequest } from '../src/profile/requests.js';
 import { allEvidence, judge } from '../src/partner/search-judge.js';
-import type { Profile, SearchQuery } from '../src/profile/model.js';
+import type { SearchQuery } from '../src/profile/model.js';
 
-const PREREQUISITES = ['meta-02-fhir-version', 'meta-03-rest-server', 'route-01-tenant-data'];
-
-export interface SearchRun {
-  query: SearchQuery;
-  tenant: string;
-  request: FilledRequest;
-  result: SearchResult;
-}
-
-declare module '../src/engine/state.js' {
-  interface RunState {
-    /** `tenant query-id` → the search as the SRCH suite ran it (for SRCH-CNT-1 and BATCH-1). */
-    searchRuns?: Map<string, SearchRun>;
-  }
-}
+/** A search check records each search it runs, for SRCH-CNT-1 and BATCH-1. */
+const searchAdds = [...dataAdds, searchRuns];
 
 export function runKey(tenant: string, queryId: string): string {
   return `${tenant} ${queryId}`;
-}
-
-function profileOf(ctx: RunContext): Profile {
-  const profile = ctx.state.profile;
-  if (!profile) throw new Error('no profile is loaded (META-02 did not settle the version)');
-  return profile;
 }
 
 function subjectOf(query: SearchQuery, probe: Probe): string {
@@ -48,10 +29,10 @@ function subjectOf(query: SearchQuery, probe: Probe): string {
 
 type Prepared = { ok: true; request: FilledRequest } | { ok: false; outcome: Outcome };
 
-function prepare(ctx: RunContext, probe: Probe, query: SearchQuery): Prepared {
+function prepare(partner: PartnerAccess, probe: Probe, query: SearchQuery): Prepared {
   const subject = subjectOf(query, probe);
-  const type = profileOf(ctx).resources.find((r) => r.type === query.resultType);
-  if (type && !isServed(ctx, type)) {
+  const type = partner.profile.resources.find((r) => r.type === query.resultType);
+  if (type && !isServed(partner.rest, type)) {
     return {
       ok: false,
       outcome: na(`${query.resultType} is not supported: the capability statement does not list it`, {
@@ -74,23 +55,23 @@ function prepare(ctx: RunContext, probe: Probe, query: SearchQuery): Prepared {
 }
 
 /** Runs one query for one tenant, records it, and judges its shape and its expectations. */
-async function searchRow(ctx: RunContext, probe: Probe, query: SearchQuery): Promise<Outcome> {
+async function searchRow(partner: PartnerAccess, probe: Probe, query: SearchQuery): Promise<Outcome> {
   const subject = subjectOf(query, probe);
-  const prepared = prepare(ctx, probe, query);
+  const prepared = prepare(partner, probe, query);
   if (!prepared.ok) return prepared.outcome;
   const { request } = prepared;
-  const result = await runSearch(ctx, probe.tenant, request, { resultType: query.resultType });
-  (ctx.state.searchRuns ??= new Map()).set(runKey(probe.tenant, query.id), {
+  const result = await runSearch(partner, probe.tenant, request, { resultType: query.resultType });
+  partner.ctx.collect(searchRuns).set(runKey(probe.tenant, query.id), {
     query,
     tenant: probe.tenant,
     request,
     result: settled(result),
   });
   if (result.fatal) return fail(result.fatal, { subject, evidence: evidenceOf(result) });
-  const version = versionOf(ctx);
-  const type = profileOf(ctx).resources.find((r) => r.type === query.resultType);
+  const version = partner.version;
+  const type = partner.profile.resources.find((r) => r.type === query.resultType);
   const judgement = await judge({
-    ctx,
+    partner,
     probe,
     values: valuesOf(probe),
     query,
@@ -120,22 +101,23 @@ async function searchRow(ctx: RunContext, probe: Probe, query: SearchQuery): Pro
 }
 
 function searchCheck(id: string, requirement: string): Check {
-  return {
+  return defineCheck({
     id,
     requirement,
-    title: requirements.get(requirement)!.title,
-    requires: PREREQUISITES,
-    async run(ctx) {
-      const profile = profileOf(ctx);
+    uses: dataFacts,
+    adds: searchAdds,
+    async run(ctx, given) {
+      const partner = partnerAccess(ctx, given);
+      const profile = partner.profile;
       const queries = (profile.searches ?? []).filter((q) => q.requirement === requirement);
       if (queries.length === 0) return na(`the profile ${profile.name} sends no ${requirement} query`);
-      return perProbe(ctx, async (probe) => {
+      return perProbe(partner, async (probe) => {
         const outcomes: Outcome[] = [];
-        for (const query of queries) outcomes.push(await searchRow(ctx, probe, query));
+        for (const query of queries) outcomes.push(await searchRow(partner, probe, query));
         return outcomes;
       });
     },
-  };
+  });
 }
 
 /** `_count=n`: at most n matches on the first page, and a total that covers them. */
@@ -179,25 +161,26 @@ function countRow(run: SearchRun, subject: string): Outcome | undefined {
  * SRCH-CNT-1: its own queries, then `_count` on every query of the other SRCH checks that sent one
  * (those checks judge what was found, this one how much).
  */
-const countCheck: Check = {
+const countCheck = defineCheck({
   id: 'srch-cnt-1-count',
   requirement: 'SRCH-CNT-1',
-  title: requirements.get('SRCH-CNT-1')!.title,
-  requires: PREREQUISITES,
-  async run(ctx) {
-    const profile = profileOf(ctx);
-    const probes = tenantProbes(ctx);
+  uses: { ...dataFacts, runs: searchRuns },
+  adds: searchAdds,
+  async run(ctx, { runs, ...given }) {
+    const partner = partnerAccess(ctx, given);
+    const profile = partner.profile;
+    const probes = tenantProbes(partner);
     if (probes.length === 0) return skip('no probe patient is known for any tenant');
     const outcomes: Outcome[] = [];
     for (const probe of probes) {
       for (const query of (profile.searches ?? []).filter((q) => q.requirement === 'SRCH-CNT-1')) {
-        const shape = await searchRow(ctx, probe, query);
-        const run = ctx.state.searchRuns?.get(runKey(probe.tenant, query.id));
+        const shape = await searchRow(partner, probe, query);
+        const run = runs.get(runKey(probe.tenant, query.id));
         const counted = run && !run.result.fatal ? countRow(run, shape.subject!) : undefined;
         if (shape.status !== 'pass' || !counted) outcomes.push(shape);
         else outcomes.push(counted);
       }
-      for (const run of ctx.state.searchRuns?.values() ?? []) {
+      for (const run of runs.values()) {
         if (run.tenant !== probe.tenant || run.query.requirement === 'SRCH-CNT-1' || run.result.fatal)
           continue;
         const row = countRow(run, subjectOf(run.query, probe));
@@ -206,9 +189,9 @@ const countCheck: Check = {
     }
     return outcomes.length ? outcomes : na(`the profile ${profile.name} sends no query with _count`);
   },
-};
+});
 
-export const searchChecks = defineChecks([
+export const searchChecks = [
   searchCheck('srch-pat-1-id', 'SRCH-PAT-1'),
   searchCheck('srch-pat-2-family', 'SRCH-PAT-2'),
   searchCheck('srch-pat-3-given', 'SRCH-PAT-3'),
@@ -222,4 +205,4 @@ export const searchChecks = defineChecks([
   searchCheck('srch-med-1-orders', 'SRCH-MED-1'),
   searchCheck('srch-cov-1-coverage', 'SRCH-COV-1'),
   countCheck,
-]);
+];

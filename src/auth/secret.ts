@@ -9,6 +9,7 @@
  * old secret (so every other requirement is still judged) and AUTH-10 fails saying so.
  */
 import type { RunContext } from '../engine/context.js';
+import { runCache } from '../engine/facts.js';
 import { requestToken } from './token-client.js';
 
 export type SecretChoice =
@@ -19,36 +20,33 @@ export type SecretChoice =
   /** The rotated secret is refused but the old one works: the rotation has not happened. */
   | 'original';
 
-declare module '../engine/state.js' {
-  interface RunState {
-    /** Which secret the run's token provider uses (see src/auth/secret.ts). */
-    secretChoice?: SecretChoice;
-  }
-}
+/** Which secret works, decided once per run by the first check that asks. */
+const decided = runCache<{ choice?: Promise<SecretChoice> }>('the secret choice', () => ({}));
 
 /** Decides, once per run, which secret works; quiet requests, because AUTH-01 and AUTH-10 show their own. */
-export async function secretChoice(ctx: RunContext): Promise<SecretChoice> {
-  if (ctx.state.secretChoice) return ctx.state.secretChoice;
+export function secretChoice(ctx: RunContext, tokenUrl: string): Promise<SecretChoice> {
+  const memo = ctx.cached(decided);
+  memo.choice ??= decide(ctx, tokenUrl);
+  return memo.choice;
+}
+
+async function decide(ctx: RunContext, tokenUrl: string): Promise<SecretChoice> {
   const { clientId, clientSecret, rotatedSecret, tokenAuthMethod, tenants } = ctx.options;
-  let choice: SecretChoice = 'only';
-  if (rotatedSecret && clientId && clientSecret && ctx.state.tokenUrl) {
-    const ask = (secret: string) =>
-      requestToken(
-        ctx.client,
-        ctx.state.tokenUrl!,
-        { clientId, clientSecret: secret, scope: tenants[0], method: tokenAuthMethod, quiet: true },
-        ctx.redactor,
-      );
-    choice = 'rotated';
-    if (!(await ask(rotatedSecret)).parsed.ok && (await ask(clientSecret)).parsed.ok) choice = 'original';
-  }
-  ctx.state.secretChoice = choice;
-  return choice;
+  if (!rotatedSecret || !clientId || !clientSecret) return 'only';
+  const ask = (secret: string) =>
+    requestToken(
+      ctx.client,
+      tokenUrl,
+      { clientId, clientSecret: secret, scope: tenants[0], method: tokenAuthMethod, quiet: true },
+      ctx.redactor,
+    );
+  if (!(await ask(rotatedSecret)).parsed.ok && (await ask(clientSecret)).parsed.ok) return 'original';
+  return 'rotated';
 }
 
 /** The secret the run works with. */
-export async function workingSecret(ctx: RunContext): Promise<string> {
-  const choice = await secretChoice(ctx);
+export async function workingSecret(ctx: RunContext, tokenUrl: string): Promise<string> {
+  const choice = await secretChoice(ctx, tokenUrl);
   const secret = choice === 'rotated' ? ctx.options.rotatedSecret : ctx.options.clientSecret;
   if (!secret) throw new Error('the run has no client secret');
   return secret;

@@ -1,37 +1,22 @@
 /**
- * Data requests as the app makes them: with a current token for a tenant. The token provider is made
- * on first use from the token URL that META-04 found and the run's working secret.
+ * Data requests as the app makes them: with a current token for a tenant, from the token provider
+ * AUTH-01 made with the token URL that META-04 found and the run's working secret.
  */
 import type { RunContext } from '../engine/context.js';
 import type { Exchange, HttpRequest } from '../http/exchange.js';
 import { requestHonouringRetryAfter } from '../http/retry.js';
-import { workingSecret } from './secret.js';
 import { TokenProvider } from './token-client.js';
 
-declare module '../engine/state.js' {
-  interface RunState {
-    tokens?: TokenProvider;
-  }
-}
-
-/**
- * The run's one token provider, made on first use with the working secret (the rotated one once the
- * partner accepts it), whichever suite asks first.
- */
-export async function tokenProvider(ctx: RunContext): Promise<TokenProvider> {
-  if (ctx.state.tokens) return ctx.state.tokens;
+/** The run's token provider, made by AUTH-01 with the working secret (src/auth/secret.ts). */
+export function makeTokenProvider(ctx: RunContext, tokenUrl: string, clientSecret: string): TokenProvider {
   const { clientId, tokenAuthMethod } = ctx.options;
-  if (!ctx.state.tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
   if (!clientId) throw new Error('the run has no client id');
-  const clientSecret = await workingSecret(ctx);
-  // Another caller may have made it while the secret was being decided.
-  ctx.state.tokens ??= new TokenProvider(
+  return new TokenProvider(
     ctx.client,
-    ctx.state.tokenUrl,
+    tokenUrl,
     { clientId, clientSecret, method: tokenAuthMethod },
     ctx.redactor,
   );
-  return ctx.state.tokens;
 }
 
 /**
@@ -40,8 +25,13 @@ export async function tokenProvider(ctx: RunContext): Promise<TokenProvider> {
  * 401 is the partner's answer and is returned as is. A 429 is waited out as its Retry-After asks,
  * within the per-request timeout and the run's abort.
  */
-export function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Promise<Exchange> {
-  return withTenantToken(ctx, tenant, (bearer) =>
+export function asTenant(
+  ctx: RunContext,
+  tokens: TokenProvider,
+  tenant: string,
+  req: HttpRequest,
+): Promise<Exchange> {
+  return withTenantToken(tokens, tenant, (bearer) =>
     requestHonouringRetryAfter(ctx.http, authorised(req, bearer), {
       maxWaitMs: ctx.options.timeoutMs,
       signal: ctx.signal,
@@ -56,21 +46,21 @@ export function asTenant(ctx: RunContext, tenant: string, req: HttpRequest): Pro
  */
 export function sampleAsTenant(
   ctx: RunContext,
+  tokens: TokenProvider,
   tenant: string,
   req: HttpRequest,
   lane?: number,
 ): Promise<Exchange> {
-  return withTenantToken(ctx, tenant, (bearer) => ctx.client.request(authorised(req, bearer, lane)));
+  return withTenantToken(tokens, tenant, (bearer) => ctx.client.request(authorised(req, bearer, lane)));
 }
 
 /** Sends with the tenant's current token, and once more with a fresh one after a 401. */
 async function withTenantToken(
-  ctx: RunContext,
+  tokens: TokenProvider,
   tenant: string,
   send: (bearer: string) => Promise<Exchange>,
 ): Promise<Exchange> {
-  // The provider and a cached token without a promise each: this runs for every load-mode request.
-  const tokens = ctx.state.tokens ?? (await tokenProvider(ctx));
+  // A cached token without a promise: this runs for every load-mode request.
   const first = await send(tokens.fresh(tenant) ?? (await tokens.get(tenant)));
   if (first.status !== 401) return first;
   tokens.invalidate(tenant);

@@ -1,8 +1,9 @@
 /**
  * How a check is declared. A suite file is a list of these, and should read like the requirement
- * table it tests: the requirement ID, a title, what must have passed first, and one async function.
+ * table it tests: the requirement ID, the facts it is judged on, and one async function.
  */
 import type { Evidence, Status } from '../core/model.js';
+import type { Collection, Fact, Given, Inputs } from './facts.js';
 import type { Level } from '../core/requirements.js';
 import type { RunContext } from './context.js';
 import type { Need } from './diagnosis.js';
@@ -20,21 +21,28 @@ export interface Outcome {
   level?: Level;
 }
 
-export interface Check {
+/** How one check is declared: what it judges, what it needs to know, and what it finds out. */
+export interface CheckSpec<U extends Inputs> {
   /**
    * Unique and stable across runs: report row ids start with it, and `diff` matches rows on those ids
    * with the partner's host and port taken out.
    */
   id: string;
+  /** The catalogue ID; the row's title and default level come from the catalogue. */
   requirement: string;
   /** Defaults to the catalogue level of `requirement`. */
   level?: Level;
-  title: string;
   /**
-   * Ids of checks that must pass (or warn) first. When one failed, errored or was skipped, this
-   * check is `skip` and names it. Prerequisites are run even when `--only` leaves them out.
+   * The facts the check is judged on, by the names `run` receives them under. A fact comes from the
+   * one check that provides it, which runs first even when `--only` leaves it out; when that check did
+   * not pass (or warn), this one is `skip` and names it. A collection is read once every check that
+   * adds to it has run.
    */
-  requires?: string[];
+  uses?: U;
+  /** Facts the check sets with `ctx.provide`, for the checks that use them. */
+  provides?: readonly Fact<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Collections the check adds to with `ctx.collect`. */
+  adds?: readonly Collection<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
    * The check records what the report's target names (the FHIR version, the profile): a run that
    * fetches what it reads (its prerequisites run) runs it too, whatever `--only` asked, so that a
@@ -46,7 +54,14 @@ export interface Check {
    * HTTP. When the run's diagnosis takes one of these away, the check is `skip` naming the cause.
    */
   needs?: Need[];
-  run(ctx: RunContext): Promise<Outcome | Outcome[]>;
+  run(ctx: RunContext, given: Given<U>): Promise<Outcome | Outcome[]>;
+}
+
+export type Check = CheckSpec<Inputs>;
+
+/** Gives a check its types: `run` receives exactly the facts `uses` names. */
+export function defineCheck<U extends Inputs = Record<never, never>>(spec: CheckSpec<U>): Check {
+  return spec as unknown as Check;
 }
 
 export const pass = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
@@ -79,8 +94,3 @@ export const manual = (message: string, extra: Partial<Outcome> = {}): Outcome =
   message,
   ...extra,
 });
-
-/** Identity function that gives a suite file its types without ceremony. */
-export function defineChecks(checks: Check[]): Check[] {
-  return checks;
-}

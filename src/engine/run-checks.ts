@@ -6,13 +6,14 @@
 import { performance } from 'node:perf_hooks';
 import type { HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
-import type { CheckRow, Evidence, LatencyRow, Status } from '../core/model.js';
+import type { CheckRow, Diagnosis, Evidence, LatencyRow, Status } from '../core/model.js';
 import type { Check, Outcome } from './check.js';
 import type { RunContext } from './context.js';
 import { blockedNeeds, DEFAULT_NEEDS, skippedFor } from './diagnosis.js';
 import type { RunOptions } from './options.js';
 import { requirement } from '../core/requirements.js';
-import type { RunState } from './state.js';
+import { FactStore, type Fact } from './facts.js';
+import { inputsOf } from './select.js';
 
 /** More exchanges than this in one row are summarised: the report stays readable and bounded. */
 const MAX_EVIDENCE_PER_ROW = 12;
@@ -28,7 +29,6 @@ export interface RunChecksInput {
   options: RunOptions;
   client: HttpClient;
   redactor: Redactor;
-  state: RunState;
   progress?: (text: string) => void;
   /** Told as each check starts and as its rows are settled, for live output. */
   watch?: RunWatcher;
@@ -45,13 +45,20 @@ export interface RunChecksResult {
   rows: CheckRow[];
   latency: LatencyRow[];
   timedOut: boolean;
+  /** What the checks found out, for the report's target. */
+  facts: FactStore;
+  diagnosis: Diagnosis | undefined;
 }
 
 /** A prerequisite is met when its rows passed, warned, or were not applicable. */
 const MET: ReadonlySet<Status> = new Set(['pass', 'warn', 'na']);
 
 export async function runChecks(input: RunChecksInput): Promise<RunChecksResult> {
-  const { checks, options, client, redactor, state } = input;
+  const { checks, options, client, redactor } = input;
+  const facts = new FactStore();
+  let diagnosis: Diagnosis | undefined;
+  const providerOf = new Map<Fact<unknown>, Check>();
+  for (const check of checks) for (const fact of check.provides ?? []) providerOf.set(fact, check);
   const rows: CheckRow[] = [];
   const latency: LatencyRow[] = [];
   const outcomeOf = new Map<string, { met: boolean; why: string }>();
@@ -79,49 +86,67 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
     for (const check of checks) {
       input.watch?.checkStarted(check);
       const started = performance.now();
+      const title = requirement(check.requirement).title;
       const base = {
         requirement: check.requirement,
         level: check.level ?? requirement(check.requirement).level,
-        title: check.title,
+        title,
       };
       let outcomes: Outcome[];
       const sink: Evidence[] = [];
-      const blocker = (check.requires ?? [])
-        .map((id) => ({ id, state: outcomeOf.get(id) }))
-        .find((d) => !d.state?.met);
-      const diagnosis = state.diagnosis;
-      const blocked = diagnosis ? blockedNeeds(diagnosis) : undefined;
+      const missing = missingFact(check, providerOf, outcomeOf, facts);
+      const found = diagnosis;
+      const blocked = found ? blockedNeeds(found) : undefined;
       if (runAbort.signal.aborted) {
         outcomes = [{ status: 'error', message: `not run: ${(runAbort.signal.reason as Error).message}` }];
       } else if (
-        diagnosis &&
-        ((check.needs ?? DEFAULT_NEEDS).some((n) => blocked!.has(n)) ||
-          (blocker && lostToDiagnosis.has(blocker.id)))
+        found &&
+        blocked &&
+        ((check.needs ?? DEFAULT_NEEDS).some((n) => blocked.has(n)) ||
+          (missing?.provider && lostToDiagnosis.has(missing.provider.id)))
       ) {
         // Named by the cause itself, not by the prerequisite it happened to reach this check through.
-        outcomes = [{ status: 'skip', message: skippedFor(diagnosis) }];
+        outcomes = [{ status: 'skip', message: skippedFor(found) }];
         lostToDiagnosis.add(check.id);
-      } else if (blocker) {
-        const dep = checks.find((c) => c.id === blocker.id);
-        outcomes = [
-          {
-            status: 'skip',
-            message: `skipped: prerequisite ${dep?.requirement ?? blocker.id} (${dep?.title ?? blocker.id}) ${blocker.state?.why ?? 'did not run'}`,
-          },
-        ];
+      } else if (missing) {
+        outcomes = [{ status: 'skip', message: missing.message }];
       } else {
+        const given = Object.fromEntries(
+          Object.entries(check.uses ?? {}).map(([name, input]) => [
+            name,
+            input.kind === 'collection'
+              ? facts.shared(input)
+              : facts.peek(input.kind === 'fact' ? input : input.fact),
+          ]),
+        );
         const ctx: RunContext = {
           options,
           http: client.scoped(sink),
           client,
           redactor,
-          state,
           signal: runAbort.signal,
+          get diagnosis() {
+            return diagnosis;
+          },
+          diagnose: (d) => void (diagnosis ??= d),
+          provide: (fact, value) => {
+            if (!(check.provides ?? []).includes(fact)) {
+              throw new Error(`${check.id} provides ${fact.name} without declaring it (a harness bug)`);
+            }
+            facts.set(fact, value);
+          },
+          collect: (collection) => {
+            if (!(check.adds ?? []).includes(collection)) {
+              throw new Error(`${check.id} adds to ${collection.name} without declaring it (a harness bug)`);
+            }
+            return facts.shared(collection);
+          },
+          cached: (cache) => facts.shared(cache),
           addLatency: (row) => latency.push(row),
           progress: input.progress ?? (() => undefined),
         };
-        outcomes = await runOne(check, ctx, runAbort.signal, redactor);
-        if (!diagnosis && state.diagnosis) lostToDiagnosis.add(check.id);
+        outcomes = await runOne(check, ctx, given, runAbort.signal, redactor);
+        if (!found && diagnosis) lostToDiagnosis.add(check.id);
       }
       const durationMs = Math.round(performance.now() - started);
       const made = outcomes.map((o, i) =>
@@ -135,12 +160,35 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
     clearTimeout(runTimer);
     input.interrupt?.removeEventListener('abort', onInterrupt);
   }
-  return { rows, latency, timedOut: runAbort.signal.aborted };
+  return { rows, latency, timedOut: runAbort.signal.aborted, facts, diagnosis };
+}
+
+/**
+ * The first fact `check` uses that it cannot have, with the skip message that names why: its
+ * provider did not pass, did not run, or passed without setting it.
+ */
+function missingFact(
+  check: Check,
+  providerOf: ReadonlyMap<Fact<unknown>, Check>,
+  outcomeOf: ReadonlyMap<string, { met: boolean; why: string }>,
+  facts: FactStore,
+): { provider?: Check; message: string } | undefined {
+  for (const input of inputsOf(check)) {
+    if (input.kind !== 'fact') continue;
+    const provider = providerOf.get(input);
+    if (!provider) return { message: `skipped: no check of this run provides ${input.name}` };
+    const named = `prerequisite ${provider.requirement} (${requirement(provider.requirement).title})`;
+    const state = outcomeOf.get(provider.id);
+    if (!state?.met) return { provider, message: `skipped: ${named} ${state?.why ?? 'did not run'}` };
+    if (!facts.has(input)) return { provider, message: `skipped: ${named} did not establish ${input.name}` };
+  }
+  return undefined;
 }
 
 async function runOne(
   check: Check,
   ctx: RunContext,
+  given: Record<string, unknown>,
   runSignal: AbortSignal,
   redactor: Redactor,
 ): Promise<Outcome[]> {
@@ -148,7 +196,7 @@ async function runOne(
     const stop = aborted(runSignal);
     let result;
     try {
-      result = await Promise.race([check.run(ctx), stop.promise]);
+      result = await Promise.race([check.run(ctx, given), stop.promise]);
     } finally {
       stop.dispose();
     }

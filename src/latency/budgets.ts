@@ -3,8 +3,8 @@
  * (`--budget search.p95=800` or `budgets:` in the config file). Without a profile the catalogue's
  * defaults apply (requirements.md, LAT).
  */
-import type { RunContext } from '../engine/context.js';
-import type { Budgets } from '../profile/model.js';
+import type { RunOptions } from '../engine/options.js';
+import type { Budgets, Profile } from '../profile/model.js';
 
 export type InteractionClass = keyof Budgets;
 
@@ -24,12 +24,15 @@ export interface Budget {
   source: string;
 }
 
-export function budgetFor(ctx: Pick<RunContext, 'options' | 'state'>, cls: InteractionClass): Budget {
-  const override = ctx.options.budgets[`${cls}.p95`] ?? ctx.options.budgets[cls];
+export function budgetFor(
+  options: Pick<RunOptions, 'budgets'>,
+  profile: Profile | undefined,
+  cls: InteractionClass,
+): Budget {
+  const override = options.budgets[`${cls}.p95`] ?? options.budgets[cls];
   if (override !== undefined && override > 0) return { p95: override, source: 'run option' };
-  const profile = ctx.state.profile;
   const fromProfile = profile?.budgets?.[cls];
-  if (fromProfile !== undefined && fromProfile > 0)
-    return { p95: fromProfile, source: `profile ${profile!.name}` };
+  if (profile && fromProfile !== undefined && fromProfile > 0)
+    return { p95: fromProfile, source: `profile ${profile.name}` };
   return { p95: defaultBudgets[cls], source: 'default' };
 }

@@ -5,8 +5,10 @@
  * carry a current token from the run's token provider, which renews it on its own during long runs.
  * `lane` is the load mode's simulated user, who sends on a connection of their own.
  */
-import { fhirUrl, sampleAsTenant, tokenProvider } from '../auth/session.js';
-import { requestToken } from '../auth/token-client.js';
+import { fhirUrl, sampleAsTenant } from '../auth/session.js';
+import { requestToken, type TokenProvider } from '../auth/token-client.js';
+import type { Json } from '../core/json.js';
+import type { Profile } from '../profile/model.js';
 import type { RunContext } from '../engine/context.js';
 import type { FhirVersion } from '../core/fhir-version.js';
 import type { Probe } from '../partner/probe.js';
@@ -17,14 +19,21 @@ import { fhirJsonMediaType } from '../fhir/version.js';
 import { batchUrls, latencyQueries, type LatencyQuery, type QueryContext } from './queries.js';
 import type { Interaction } from './sampler.js';
 
-export function versionOf(ctx: RunContext): FhirVersion {
-  return ctx.state.fhirVersion ?? 'stu3';
+/** What the data samples are sent with: the run, its tokens, and what it knows of the partner. */
+export interface SampledPartner {
+  readonly ctx: RunContext;
+  readonly tokens: TokenProvider;
+  /** STU3 when META-02 could not tell. */
+  readonly version: FhirVersion;
+  readonly profile: Profile | undefined;
+  /** The capability statement's server entry, when META-03 found one: which types are served. */
+  readonly rest: Json | undefined;
 }
 
 /** The tenant whose data is sampled: the first configured tenant that has a probe patient. */
-export function sampledProbe(ctx: RunContext): Probe | undefined {
+export function sampledProbe(ctx: RunContext, probes: ReadonlyMap<string, Probe>): Probe | undefined {
   for (const tenant of ctx.options.tenants) {
-    const probe = ctx.state.probes?.get(tenant);
+    const probe = probes.get(tenant);
     if (probe) return probe;
   }
   return undefined;
@@ -42,16 +51,15 @@ export function metadataInteraction(ctx: RunContext): Interaction {
 /** `clientSecret` is the secret that works now (after a rotation, the new one). */
 export function tokenInteraction(
   ctx: RunContext,
+  tokenUrl: string,
   tenant: string,
   clientSecret = ctx.options.clientSecret,
 ): Interaction {
   const { clientId, tokenAuthMethod } = ctx.options;
-  const tokenUrl = ctx.state.tokenUrl;
   return {
     cls: 'token',
     label: 'POST token (client_credentials)',
     async send(lane) {
-      if (!tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
       const { exchange } = await requestToken(
         ctx.client,
         tokenUrl,
@@ -63,16 +71,18 @@ export function tokenInteraction(
   };
 }
 
-export function readInteraction(ctx: RunContext, probe: Probe): Interaction {
+export function readInteraction(partner: SampledPartner, probe: Probe): Interaction {
+  const { ctx, tokens } = partner;
   const req = { url: fhirUrl(ctx, `Patient/${encodeURIComponent(probe.id)}`), quiet: true };
   return {
     cls: 'read',
     label: 'GET Patient/{probe.id}',
-    send: (lane) => sampleAsTenant(ctx, probe.tenant, req, lane),
+    send: (lane) => sampleAsTenant(ctx, tokens, probe.tenant, req, lane),
   };
 }
 
-export function searchInteraction(ctx: RunContext, tenant: string, query: LatencyQuery): Interaction {
+export function searchInteraction(partner: SampledPartner, tenant: string, query: LatencyQuery): Interaction {
+  const { ctx, tokens } = partner;
   const { request } = query;
   // Built once: the load mode sends the same search tens of thousands of times.
   const req: HttpRequest =
@@ -88,7 +98,7 @@ export function searchInteraction(ctx: RunContext, tenant: string, query: Latenc
   return {
     cls: 'search',
     label: query.label,
-    send: (lane) => sampleAsTenant(ctx, tenant, req, lane),
+    send: (lane) => sampleAsTenant(ctx, tokens, tenant, req, lane),
   };
 }
 
@@ -102,39 +112,40 @@ export function batchBundle(urls: readonly string[]): Record<string, unknown> {
 }
 
 export function batchInteraction(
-  ctx: RunContext,
+  partner: SampledPartner,
   probe: Probe,
   queries: readonly LatencyQuery[],
 ): Interaction {
+  const { ctx, tokens } = partner;
   const url = ctx.options.baseUrl.replace(/\/+$/, '');
-  const entries = batchUrls(queryContext(ctx), probe, queries);
+  const entries = batchUrls(queryContext(partner), probe, queries);
   const req: HttpRequest = {
     method: 'POST',
     url,
-    headers: { 'content-type': fhirJsonMediaType[versionOf(ctx)] },
+    headers: { 'content-type': fhirJsonMediaType[partner.version] },
     body: JSON.stringify(batchBundle(entries)),
     quiet: true,
   };
   return {
     cls: 'batch',
     label: `POST batch of ${entries.length} GET entries`,
-    send: (lane) => sampleAsTenant(ctx, probe.tenant, req, lane),
+    send: (lane) => sampleAsTenant(ctx, tokens, probe.tenant, req, lane),
   };
 }
 
-function queryContext(ctx: RunContext): QueryContext {
+function queryContext(partner: SampledPartner): QueryContext {
   return {
-    version: versionOf(ctx),
-    ...(ctx.state.profile ? { profile: ctx.state.profile } : {}),
-    served: (resource) => isServed(ctx, resource),
+    version: partner.version,
+    ...(partner.profile ? { profile: partner.profile } : {}),
+    served: (resource) => isServed(partner.rest, resource),
   };
 }
 
-export function queriesFor(ctx: RunContext, probe: Probe): LatencyQuery[] {
-  return latencyQueries(queryContext(ctx), probe);
+export function queriesFor(partner: SampledPartner, probe: Probe): LatencyQuery[] {
+  return latencyQueries(queryContext(partner), probe);
 }
 
 /** Makes sure a token exists before timing starts, so the first data sample does not include one. */
-export async function primeToken(ctx: RunContext, tenant: string): Promise<void> {
-  await (await tokenProvider(ctx)).get(tenant);
+export async function primeToken(tokens: TokenProvider, tenant: string): Promise<void> {
+  await tokens.get(tenant);
 }

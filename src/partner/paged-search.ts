@@ -5,6 +5,7 @@
  */
 import { asTenant, fhirUrl } from '../auth/session.js';
 import type { RunContext } from '../engine/context.js';
+import type { PartnerAccess } from './access.js';
 import { describe, type HttpRequest } from '../http/exchange.js';
 import type { Evidence } from '../core/model.js';
 import {
@@ -95,7 +96,7 @@ export interface SearchOptions {
 }
 
 export async function runSearch(
-  ctx: RunContext,
+  partner: PartnerAccess,
   tenant: string,
   request: FilledRequest,
   options: SearchOptions = {},
@@ -111,6 +112,7 @@ export async function runSearch(
     matchCount: 0,
     truncated: false,
   };
+  const { ctx } = partner;
   const maxPages = Math.max(1, options.maxPages ?? ctx.options.maxPages);
   const base = new URL(fhirUrl(ctx, ''));
   const seen = new Set<string>();
@@ -118,7 +120,7 @@ export async function runSearch(
   if (req.method === 'GET') seen.add(req.url);
 
   for (let page = 1; ; page++) {
-    const exchange = await asTenant(ctx, tenant, req);
+    const exchange = await asTenant(ctx, partner.tokens, tenant, req);
     result.evidence.push(exchange.evidence);
     result.pages = page;
     const where = page === 1 ? '' : ` (page ${page}, ${req.url})`;
@@ -136,7 +138,7 @@ export async function runSearch(
       result.fatal = `${result.label} answered a ${describeType(bundle)}, not a Bundle${where}`;
       return result;
     }
-    recordReturned(ctx, tenant, bundle, result.label, exchange.evidence);
+    recordReturned(partner, tenant, bundle, result.label, exchange.evidence);
     const type = bundleType(bundle);
     if (type !== 'searchset') {
       result.problems.push(`the Bundle's type is ${brief(bundle.type ?? null)}, not "searchset"${where}`);

@@ -5,8 +5,9 @@
  */
 import { asTenant, fhirUrl } from '../auth/session.js';
 import { skip, type Outcome } from '../engine/check.js';
-import type { RunContext } from '../engine/context.js';
-import type { FhirVersion } from '../core/fhir-version.js';
+import type { Json } from '../core/json.js';
+import { runCache } from '../engine/facts.js';
+import type { PartnerAccess } from './access.js';
 import { describe } from '../http/exchange.js';
 import type { ProfileResource } from '../profile/model.js';
 import type { Evidence } from '../core/model.js';
@@ -30,24 +31,10 @@ export type TypeData =
   | { status: 'unsupported'; type: string; message: string }
   | { status: 'error'; type: string; message: string; evidence: Evidence[] };
 
-declare module '../engine/state.js' {
-  interface RunState {
-    /** tenant → type → the probe's instances of that type (a promise, so concurrent checks share it). */
-    patientData?: Map<string, Map<string, Promise<TypeData>>>;
-  }
-}
-
-export function versionOf(ctx: RunContext): FhirVersion {
-  const version = ctx.state.fhirVersion;
-  if (!version) throw new Error('the FHIR version is not known (META-02 did not settle it)');
-  return version;
-}
-
 /** The probe patients in the order the tenants were given. */
-export function tenantProbes(ctx: RunContext): Probe[] {
-  const probes = ctx.state.probes;
-  if (!probes) return [];
-  const ordered = ctx.options.tenants.map((t) => probes.get(t)).filter((p): p is Probe => !!p);
+export function tenantProbes(partner: Pick<PartnerAccess, 'ctx' | 'probes'>): Probe[] {
+  const { probes } = partner;
+  const ordered = partner.ctx.options.tenants.map((t) => probes.get(t)).filter((p): p is Probe => !!p);
   for (const p of probes.values()) if (!ordered.includes(p)) ordered.push(p);
   return ordered;
 }
@@ -57,10 +44,10 @@ export function tenantProbes(ctx: RunContext): Probe[] {
  * check's requests never overlap), or a skip when discovery found no probe at all.
  */
 export async function perProbe(
-  ctx: RunContext,
+  partner: PartnerAccess,
   rows: (probe: Probe) => Promise<Outcome | Outcome[]>,
 ): Promise<Outcome | Outcome[]> {
-  const probes = tenantProbes(ctx);
+  const probes = tenantProbes(partner);
   if (probes.length === 0) return skip('no probe patient is known for any tenant');
   const outcomes: Outcome[] = [];
   for (const probe of probes) outcomes.push(...[await rows(probe)].flat());
@@ -72,9 +59,8 @@ export function valuesOf(probe: Probe): ProbeValues {
 }
 
 /** True when the capability statement lists the type (a required type is always treated as listed). */
-export function isServed(ctx: RunContext, resource: Pick<ProfileResource, 'type' | 'level'>): boolean {
+export function isServed(rest: Json | undefined, resource: Pick<ProfileResource, 'type' | 'level'>): boolean {
   if (resource.level === 'required') return true;
-  const rest = ctx.state.restServer;
   return !rest || resourceEntry(rest, resource.type) !== undefined;
 }
 
@@ -82,21 +68,36 @@ export function subjectFor(type: string, probe: Probe): string {
   return `${type} @ tenant ${probe.tenant}`;
 }
 
-export function patientData(ctx: RunContext, probe: Probe, resource: ProfileResource): Promise<TypeData> {
-  const byTenant = (ctx.state.patientData ??= new Map());
+/** tenant → type → the probe's instances of that type (a promise, so the checks that judge it share it). */
+const fetched = runCache<Map<string, Map<string, Promise<TypeData>>>>(
+  "the probe patients' data",
+  () => new Map(),
+);
+
+export function patientData(
+  partner: PartnerAccess,
+  probe: Probe,
+  resource: ProfileResource,
+): Promise<TypeData> {
+  const byTenant = partner.ctx.cached(fetched);
   let byType = byTenant.get(probe.tenant);
   if (!byType) byTenant.set(probe.tenant, (byType = new Map()));
   let data = byType.get(resource.type);
   if (!data) {
-    data = fetchTypeData(ctx, probe, resource);
+    data = fetchTypeData(partner, probe, resource);
     byType.set(resource.type, data);
   }
   return data;
 }
 
-async function fetchTypeData(ctx: RunContext, probe: Probe, resource: ProfileResource): Promise<TypeData> {
+async function fetchTypeData(
+  partner: PartnerAccess,
+  probe: Probe,
+  resource: ProfileResource,
+): Promise<TypeData> {
+  const { ctx } = partner;
   const { type } = resource;
-  if (!isServed(ctx, resource)) {
+  if (!isServed(partner.rest, resource)) {
     return {
       status: 'unsupported',
       type,
@@ -118,17 +119,19 @@ async function fetchTypeData(ctx: RunContext, probe: Probe, resource: ProfileRes
   const isRead =
     request.method === 'GET' && /^[A-Za-z]+\/[^/]+$/.test(request.path) && !request.path.endsWith('/_search');
   if (isRead) {
-    const exchange = await asTenant(ctx, probe.tenant, { url: fhirUrl(ctx, relativeUrl(request)) });
+    const exchange = await asTenant(ctx, partner.tokens, probe.tenant, {
+      url: fhirUrl(ctx, relativeUrl(request)),
+    });
     const evidence = [exchange.evidence];
     const body = exchange.status === 200 ? exchange.json() : undefined;
     if (!body?.ok || !isResource(body.value) || body.value.resourceType !== type) {
       const why = !body ? describe(exchange) : body.ok ? 'a body that is not a ' + type : body.reason;
       return { status: 'error', type, message: `${label(request)} answered ${why}`, evidence };
     }
-    recordReturned(ctx, probe.tenant, body.value, label(request), exchange.evidence);
+    recordReturned(partner, probe.tenant, body.value, label(request), exchange.evidence);
     return { status: 'ok', type, label: label(request), resources: [body.value], evidence, truncated: false };
   }
-  const result = await runSearch(ctx, probe.tenant, request, { resultType: type });
+  const result = await runSearch(partner, probe.tenant, request, { resultType: type });
   if (result.fatal) return { status: 'error', type, message: result.fatal, evidence: evidenceOf(result) };
   return {
     status: 'ok',

@@ -1,9 +1,10 @@
 /**
  * The probe patient of a tenant: a patient the run knows exists there, either named with
  * --probe-patient or the first one a `_count=1` search returns. Search and resource checks derive their
- * query values from this patient's own data. ROUTE-01 (check id `route-01-tenant-data`) finds them.
+ * query values from this patient's own data. ROUTE-01 finds them and provides them as a fact.
  */
 import { asTenant, fhirUrl } from '../auth/session.js';
+import type { TokenProvider } from '../auth/token-client.js';
 import type { RunContext } from '../engine/context.js';
 import { describe, type Exchange } from '../http/exchange.js';
 import { isObject, objects, type Json } from '../core/json.js';
@@ -15,20 +16,17 @@ export interface Probe {
   source: 'configured' | 'discovered';
 }
 
-declare module '../engine/state.js' {
-  interface RunState {
-    /** tenant → its probe patient, set by ROUTE-01. */
-    probes?: Map<string, Probe>;
-  }
-}
-
 export type ProbeResult =
   { ok: true; probe: Probe; exchange: Exchange } | { ok: false; reason: string; exchange?: Exchange };
 
-export async function findProbe(ctx: RunContext, tenant: string): Promise<ProbeResult> {
+export async function findProbe(
+  ctx: RunContext,
+  tokens: TokenProvider,
+  tenant: string,
+): Promise<ProbeResult> {
   const configured = ctx.options.probePatients[tenant];
   if (configured) {
-    const exchange = await asTenant(ctx, tenant, {
+    const exchange = await asTenant(ctx, tokens, tenant, {
       url: fhirUrl(ctx, `Patient/${encodeURIComponent(configured)}`),
     });
     const body = exchange.status === 200 ? exchange.json() : undefined;
@@ -45,7 +43,7 @@ export async function findProbe(ctx: RunContext, tenant: string): Promise<ProbeR
       reason: `the configured probe Patient/${configured} could not be read: ${describe(exchange)}`,
     };
   }
-  const exchange = await asTenant(ctx, tenant, { url: fhirUrl(ctx, 'Patient?_count=1') });
+  const exchange = await asTenant(ctx, tokens, tenant, { url: fhirUrl(ctx, 'Patient?_count=1') });
   if (exchange.status !== 200)
     return { ok: false, exchange, reason: `Patient?_count=1 answered ${describe(exchange)}` };
   const body = exchange.json();

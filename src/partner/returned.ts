@@ -5,7 +5,8 @@
  * Once the FHIR version is known a resource is validated as it is recorded and only the verdict is
  * kept: holding the resources themselves until RES-VAL-1 runs kept every large answer alive.
  */
-import type { RunContext } from '../engine/context.js';
+import type { PartnerAccess } from './access.js';
+import { returnedResources } from './facts.js';
 import type { Evidence } from '../core/model.js';
 import { isObject, objects, type Json } from '../core/json.js';
 import { validateResource, type FhirVersion, type ValidationIssue } from '../fhir/validate.js';
@@ -34,27 +35,20 @@ export interface ReturnedResource {
   evidence?: Evidence;
 }
 
-declare module '../engine/state.js' {
-  interface RunState {
-    /** tenant + key → the first copy the partner returned. */
-    returned?: Map<string, ReturnedResource>;
-  }
-}
-
 /** Keeps the run's memory bounded on a partner with huge answers; RES-VAL-1 says when it was reached. */
 export const MAX_RETURNED = 20_000;
 
 /** Records a returned resource, and every resource inside it when it is a Bundle. */
 export function recordReturned(
-  ctx: RunContext,
+  partner: Pick<PartnerAccess, 'ctx' | 'version'>,
   tenant: string,
   body: unknown,
   source: string,
   evidence?: Evidence,
 ): void {
   if (!isObject(body) || typeof body.resourceType !== 'string') return;
-  const returned = (ctx.state.returned ??= new Map());
-  const version = ctx.state.fhirVersion;
+  const returned = partner.ctx.collect(returnedResources);
+  const { version } = partner;
   const add = (resource: Json, key: string): void => {
     const at = `${tenant}\u0000${key}`;
     if (returned.size >= MAX_RETURNED || returned.has(at)) return;
@@ -74,7 +68,7 @@ export function recordReturned(
     add(envelope, `Bundle ${source}`);
     for (const entry of entries) {
       const resource = entry.resource;
-      if (isObject(resource)) recordReturned(ctx, tenant, resource, source, evidence);
+      if (isObject(resource)) recordReturned(partner, tenant, resource, source, evidence);
     }
     return;
   }

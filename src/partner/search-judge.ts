@@ -3,7 +3,7 @@
  * (`expect`), judged on what the partner returned. Each judge returns problems (the row fails) and
  * notes (what was shown, for a passing row's message), so a check that always passes is visible.
  */
-import type { RunContext } from '../engine/context.js';
+import type { PartnerAccess } from './access.js';
 import type { FhirVersion } from '../core/fhir-version.js';
 import type { ProfileResource, SearchQuery } from '../profile/model.js';
 import type { ResourceLike } from '../fhir/bundle.js';
@@ -83,7 +83,7 @@ function patientIdOf(reference: string): string | undefined {
 }
 
 export interface JudgeInput {
-  ctx: RunContext;
+  partner: PartnerAccess;
   probe: Probe;
   values: ProbeValues;
   query: SearchQuery;
@@ -102,7 +102,7 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
     ? ''
     : result.truncatedBy === 'kept-matches'
       ? ` kept (reading stops at ${MAX_KEPT_MATCHES} matches)`
-      : ` in the first ${input.ctx.options.maxPages} pages`;
+      : ` in the first ${input.partner.ctx.options.maxPages} pages`;
 
   if (expect.probe === 'only') {
     if (matches.length === 1 && matches[0]!.id === probe.id) out.notes.push(`exactly Patient/${probe.id}`);
@@ -190,9 +190,9 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
 
 /** The first match must be the patient's newest instance, by an unsorted search of the same patient. */
 async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement): Promise<void> {
-  const { ctx, probe, request, result, version, query } = input;
+  const { partner, probe, request, result, version, query } = input;
   const unsorted = withParams(request, (k) => k.startsWith('_sort') || k === '_count');
-  const all = await runSearch(ctx, probe.tenant, unsorted, { resultType: query.resultType });
+  const all = await runSearch(partner, probe.tenant, unsorted, { resultType: query.resultType });
   out.extra.push(all);
   if (all.fatal) {
     out.notes.push(`the latest could not be compared: ${all.fatal}`);
@@ -209,7 +209,7 @@ async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement):
   const first = result.firstPage[0];
   const firstDate = first ? dateOf(first, datePath, version) : undefined;
   const partial = all.truncated
-    ? ` (the look was partial: the unsorted search went on past --max-pages ${ctx.options.maxPages})`
+    ? ` (the look was partial: the unsorted search went on past --max-pages ${partner.ctx.options.maxPages})`
     : '';
   if (!first) {
     out.problems.push(`no match, but ${ref(newest.m)} (${newest.d.text}) of Patient/${probe.id} exists`);
@@ -238,7 +238,7 @@ async function judgeLatest(input: JudgeInput, datePath: string, out: Judgement):
  * look was partial.
  */
 async function judgeComplete(input: JudgeInput, referencePath: string, out: Judgement): Promise<void> {
-  const { ctx, probe, query, result, version } = input;
+  const { partner, probe, query, result, version } = input;
   const patientParams = new Set(
     Object.entries(query.params ?? {})
       .filter(([, v]) => (Array.isArray(v) ? v : [v]).some((s) => s.includes('{probe.id}')))
@@ -249,7 +249,7 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
     (k) => patientParams.has(k) || k === '_count' || k.startsWith('_sort'),
     [['_count', '100']],
   );
-  const listing = await runSearch(ctx, probe.tenant, unfiltered, { resultType: query.resultType });
+  const listing = await runSearch(partner, probe.tenant, unfiltered, { resultType: query.resultType });
   out.extra.push(listing);
   if (listing.fatal) {
     if (result.matches.length > 0) out.notes.push(`completeness not shown: ${listing.fatal}`);
@@ -260,7 +260,7 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
   const cut =
     listing.truncatedBy === 'kept-matches'
       ? `the listing holds more than the ${listing.matches.length} matches a search keeps`
-      : `the listing went on past --max-pages ${ctx.options.maxPages}`;
+      : `the listing went on past --max-pages ${partner.ctx.options.maxPages}`;
   const partial = listing.truncated ? ` (the look was partial: ${cut}; ${read} read)` : '';
   const owner = (m: ResourceLike): string | undefined =>
     strings(m, referencePath, version)
@@ -288,7 +288,7 @@ async function judgeComplete(input: JudgeInput, referencePath: string, out: Judg
   const otherId = owner(other)!;
   const filled = fillRequest(query, { ...input.values, id: otherId });
   if (!filled.ok) return;
-  const again = await runSearch(ctx, probe.tenant, filled.request, { resultType: query.resultType });
+  const again = await runSearch(partner, probe.tenant, filled.request, { resultType: query.resultType });
   out.extra.push(again);
   if (again.fatal) out.problems.push(`asked for Patient/${otherId}, who has ${ref(other)}: ${again.fatal}`);
   else if (!again.matches.some((m) => m.id === other.id)) {
@@ -316,9 +316,9 @@ async function judgeByOtherPatients(
   why: string,
   out: Judgement,
 ): Promise<void> {
-  const { ctx, probe, query, version } = input;
+  const { partner, probe, query, version } = input;
   const patients = await runSearch(
-    ctx,
+    partner,
     probe.tenant,
     { method: 'GET', path: 'Patient', params: [['_count', String(OTHER_PATIENTS + 1)]] },
     { resultType: 'Patient', maxPages: 1 },
@@ -331,7 +331,7 @@ async function judgeByOtherPatients(
   for (const id of others) {
     const filled = fillRequest(query, { ...input.values, id });
     if (!filled.ok) continue;
-    const theirs = await runSearch(ctx, probe.tenant, filled.request, { resultType: query.resultType });
+    const theirs = await runSearch(partner, probe.tenant, filled.request, { resultType: query.resultType });
     out.extra.push(theirs);
     if (theirs.fatal || theirs.matches.length === 0) continue;
     const foreign = theirs.matches.filter(

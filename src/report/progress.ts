@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Check } from '../engine/check.js';
 import type { CheckRow, Summary } from '../core/model.js';
+import { requirement } from '../core/requirements.js';
 import { countsText, emptySummary, familyOf, formatDuration, oneLine } from './rows.js';
 
 export interface RunProgress {
@@ -61,7 +62,7 @@ export function terminalProgress(opts: ProgressOptions & { columns?: number }): 
   return {
     checkStarted(check) {
       family = familyOf(check.requirement);
-      current = `${family}: ${check.requirement} ${check.title}`;
+      current = `${family}: ${check.requirement} ${requirement(check.requirement).title}`;
       detail = '';
       draw();
     },

@@ -4,10 +4,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBearer, tamperToken } from '../../src/auth/jwt.js';
 import { fhirUrl } from '../../src/auth/session.js';
-import { defineChecks, fail, manual, pass, type Outcome } from '../../src/engine/check.js';
+import { defineCheck, fail, manual, pass, type Outcome } from '../../src/engine/check.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { workingSecret } from '../../src/auth/secret.js';
-import { tokenProvider } from '../../src/auth/session.js';
+import { firstToken, tokenAnswers, tokens, tokenUrl } from '../../src/partner/facts.js';
 import { askToken, isSuccess } from './shared.js';
 
 /** AUTH-09: how long past its announced expiry an expired token is tried, for clock skew and rounding. */
@@ -22,11 +22,10 @@ function expect401(exchange: Exchange, what: string, extra: Partial<Outcome> = {
   return fail(`${what} answered ${describe(exchange)}${served}; expected 401`, extra);
 }
 
-export const bearerChecks = defineChecks([
-  {
+export const bearerChecks = [
+  defineCheck({
     id: 'auth-07-no-token',
     requirement: 'AUTH-07',
-    title: 'a data request without a token gets 401',
     async run(ctx) {
       const res = await ctx.http.request({ url: fhirUrl(ctx, DATA_PATH) });
       const outcome = expect401(res, `GET ${DATA_PATH} without an Authorization header`);
@@ -38,16 +37,15 @@ export const bearerChecks = defineChecks([
             `${outcome.message}; WWW-Authenticate: Bearer is recommended but ${challenge ? `the header says ${JSON.stringify(challenge.slice(0, 60))}` : 'missing'}`,
           );
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'auth-08-tampered-token',
     requirement: 'AUTH-08',
-    title: 'a data request with a tampered token gets 401',
-    requires: ['auth-01-token'],
-    async run(ctx) {
+    uses: { tokens },
+    async run(ctx, { tokens }) {
       const tenant = ctx.options.tenants[0]!;
       // A token fresh enough that only the tampering, not its age, can explain a 401.
-      const valid = await (await tokenProvider(ctx)).get(tenant);
+      const valid = await tokens.get(tenant);
       const tampered = tamperToken(valid);
       const random = randomBearer();
       ctx.redactor.addToken(tampered);
@@ -63,24 +61,24 @@ export const bearerChecks = defineChecks([
         expect401(b, 'a random bearer string', { subject: 'random string', evidence: [b.evidence] }),
       ];
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'auth-09-expired-token',
     requirement: 'AUTH-09',
-    title: 'an expired token gets 401',
-    requires: ['auth-01-token'],
-    async run(ctx) {
+    uses: { firstToken, tokenUrl },
+    adds: [tokenAnswers],
+    async run(ctx, { firstToken, tokenUrl }) {
       const { tenants, clientId, maxExpiryWaitS } = ctx.options;
-      const lifetime = ctx.state.authToken!.token.expiresIn;
+      const lifetime = firstToken.token.expiresIn;
       if (lifetime > maxExpiryWaitS) {
         return manual(
           `tokens live ${lifetime} s, longer than --max-expiry-wait ${maxExpiryWaitS} s: a reviewer confirms that a token used after its expires_in gets 401 (or rerun with --max-expiry-wait ${lifetime + EXPIRY_SKEW_S})`,
         );
       }
       const tenant = tenants[0]!;
-      const { parsed } = await askToken(ctx, {
+      const { parsed } = await askToken(ctx, tokenUrl, {
         clientId,
-        clientSecret: await workingSecret(ctx),
+        clientSecret: await workingSecret(ctx, tokenUrl),
         scope: tenant,
       });
       if (!parsed.ok) return fail(`no token to wait out: ${parsed.reason}`, { level: 'required' });
@@ -105,5 +103,5 @@ export const bearerChecks = defineChecks([
             message: `${outcome.message}; expired tokens must be refused (keep any clock-skew leeway to a few seconds)`,
           };
     },
-  },
-]);
+  }),
+];

@@ -3,7 +3,7 @@ import type { RunContext } from '../../src/engine/context.js';
 import type { Exchange } from '../../src/http/exchange.js';
 
 export function hasCredentials(ctx: RunContext): boolean {
-  return !!(ctx.options.clientId && ctx.options.clientSecret && ctx.state.tokenUrl);
+  return !!(ctx.options.clientId && ctx.options.clientSecret);
 }
 
 /** Every secret the run knows: none may ever come back from the partner. */

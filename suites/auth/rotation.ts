@@ -3,18 +3,18 @@
  * rotates a secret itself (see credentials.ts); it is told of a rotation by being given both secrets.
  */
 import { fhirUrl } from '../../src/auth/session.js';
-import type { Check } from '../../src/engine/check.js';
-import { fail, manual, pass } from '../../src/engine/check.js';
+import { defineCheck, fail, manual, pass } from '../../src/engine/check.js';
+import { tokenAnswers, tokenUrl } from '../../src/partner/facts.js';
 import { describe } from '../../src/http/exchange.js';
 import { askToken, isSuccess, judgeRefusal } from './shared.js';
 
-export const rotationCheck: Check = {
+export const rotationCheck = defineCheck({
   id: 'auth-10-rotation',
   requirement: 'AUTH-10',
-  title: 'after secret rotation the old secret is refused and the new one works',
-  requires: ['meta-04-oauth-uris'],
+  uses: { tokenUrl },
+  adds: [tokenAnswers],
   needs: ['connection', 'token-endpoint', 'credentials'],
-  async run(ctx) {
+  async run(ctx, { tokenUrl }) {
     const { clientId, clientSecret, clientSecretEnv, rotatedSecret, rotatedSecretEnv, tenants } = ctx.options;
     if (!rotatedSecret) {
       return manual(
@@ -23,8 +23,8 @@ export const rotationCheck: Check = {
     }
     const required = { level: 'required' as const };
     const scope = tenants[0];
-    const old = await askToken(ctx, { clientId, clientSecret, scope });
-    const fresh = await askToken(ctx, { clientId, clientSecret: rotatedSecret, scope });
+    const old = await askToken(ctx, tokenUrl, { clientId, clientSecret, scope });
+    const fresh = await askToken(ctx, tokenUrl, { clientId, clientSecret: rotatedSecret, scope });
     const oldName = `the old secret (${clientSecretEnv})`;
     const newName = `the rotated secret (${rotatedSecretEnv})`;
     if (!fresh.parsed.ok) {
@@ -58,4 +58,4 @@ export const rotationCheck: Check = {
       required,
     );
   },
-};
+});

@@ -1,50 +1,33 @@
 /**
- * What the AUTH checks share: the token AUTH-01 obtained, every token-endpoint answer (searched for an
- * echoed secret unmasked, as it arrives, for AUTH-11), and the judgement of an RFC 6749 §5.2 refusal.
+ * What the AUTH checks share: asking for a token (each answer searched for an echoed secret unmasked,
+ * as it arrives, for AUTH-11), and the judgement of an RFC 6749 §5.2 refusal.
  */
 import { requestToken, type TokenRequest } from '../../src/auth/token-client.js';
 import { oauthError, type TokenParse } from '../../src/auth/token-response.js';
-import type { IssuedToken } from '../../src/auth/token-response.js';
 import { fail, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
-import { describe, type Exchange, type KeptAnswer } from '../../src/http/exchange.js';
+import { describe, type Exchange } from '../../src/http/exchange.js';
 import { isObject } from '../../src/core/json.js';
-import type { Evidence } from '../../src/core/model.js';
+import { tokenAnswers } from '../../src/partner/facts.js';
 import { knownSecrets, secretEchoIn } from './credentials.js';
 
-export interface TokenAnswerSeen {
-  status: number;
-  evidence: Evidence;
-  /** Where the answer echoed a known secret (`the body`, `the x-echo header`), when it did. */
-  echoedIn?: string;
-}
-
-declare module '../../src/engine/state.js' {
-  interface RunState {
-    /** The token AUTH-01 obtained for the first tenant, with its raw exchange. */
-    authToken?: { exchange: KeptAnswer; token: IssuedToken; tenant: string };
-    /**
-     * Every token-endpoint answer the AUTH and ROUTE checks got, for AUTH-11: searched for an echoed
-     * secret when it arrived, so only the evidence is kept, not a body that may be 20 MiB.
-     */
-    tokenExchanges?: TokenAnswerSeen[];
-  }
-}
-
-/** `requestToken` with the run's defaults, recording the raw exchange for AUTH-11. */
+/**
+ * `requestToken` with the run's defaults, recording the answer for AUTH-11: the asking check declares
+ * `adds: [tokenAnswers]`.
+ */
 export async function askToken(
   ctx: RunContext,
+  tokenUrl: string,
   req: Omit<TokenRequest, 'method'> & { method?: TokenRequest['method'] },
 ): Promise<{ exchange: Exchange; parsed: TokenParse }> {
-  if (!ctx.state.tokenUrl) throw new Error('no token URL is known (META-04 did not find one)');
   const result = await requestToken(
     ctx.http,
-    ctx.state.tokenUrl,
+    tokenUrl,
     { method: ctx.options.tokenAuthMethod, ...req },
     ctx.redactor,
   );
   const echoedIn = secretEchoIn(result.exchange, knownSecrets(ctx));
-  (ctx.state.tokenExchanges ??= []).push({
+  ctx.collect(tokenAnswers).push({
     status: result.exchange.status,
     evidence: result.exchange.evidence,
     ...(echoedIn ? { echoedIn } : {}),

@@ -3,41 +3,43 @@
  * not say.
  */
 import { claimNamingTenant, inspectJwt } from '../../src/auth/jwt.js';
-import { fhirUrl } from '../../src/auth/session.js';
-import { defineChecks, fail, na, pass, warn, type Check } from '../../src/engine/check.js';
+import { fhirUrl, makeTokenProvider } from '../../src/auth/session.js';
+import { defineCheck, fail, na, pass, warn } from '../../src/engine/check.js';
 import { describe, keptAnswer } from '../../src/http/exchange.js';
 import { secretChoice, workingSecret } from '../../src/auth/secret.js';
-import { tokenProvider } from '../../src/auth/session.js';
+import { firstToken, tokenAnswers, tokens, tokenUrl } from '../../src/partner/facts.js';
 import { diagnoseTokenFailure } from '../../src/auth/token-diagnosis.js';
 import { askToken, isSuccess } from './shared.js';
 
 /** AUTH-06: how far a JWT's exp may be from what expires_in announced. */
 export const EXP_TOLERANCE_S = 120;
 
-export const tokenIssued = defineChecks([
-  {
+export const tokenIssued = [
+  defineCheck({
     id: 'auth-01-token',
     requirement: 'AUTH-01',
-    title: 'valid credentials and a known tenant get a Bearer token with expires_in',
-    requires: ['meta-04-oauth-uris'],
-    async run(ctx) {
+    uses: { tokenUrl },
+    provides: [tokens, firstToken],
+    adds: [tokenAnswers],
+    async run(ctx, { tokenUrl }) {
       const tenant = ctx.options.tenants[0];
       if (!tenant || !ctx.options.clientId)
         return fail('the run has no client id or tenant to ask a token for');
-      const choice = await secretChoice(ctx);
-      const { exchange, parsed } = await askToken(ctx, {
+      const choice = await secretChoice(ctx, tokenUrl);
+      const secret = await workingSecret(ctx, tokenUrl);
+      const { exchange, parsed } = await askToken(ctx, tokenUrl, {
         clientId: ctx.options.clientId,
-        clientSecret: await workingSecret(ctx),
+        clientSecret: secret,
         scope: tenant,
       });
       if (!parsed.ok) {
-        const diagnosis = diagnoseTokenFailure(exchange, ctx.state.tokenUrl!, ctx.options);
-        if (diagnosis) ctx.state.diagnosis ??= diagnosis;
+        const diagnosis = diagnoseTokenFailure(exchange, tokenUrl, ctx.options);
+        if (diagnosis) ctx.diagnose(diagnosis);
         const why = diagnosis?.kind === 'credentials-refused' ? `: ${diagnosis.message}` : '';
         return fail(`the token request for tenant ${tenant} got no usable token: ${parsed.reason}${why}`);
       }
-      ctx.state.authToken = { exchange: keptAnswer(exchange), token: parsed.token, tenant };
-      await tokenProvider(ctx);
+      ctx.provide(firstToken, { exchange: keptAnswer(exchange), token: parsed.token, tenant });
+      ctx.provide(tokens, makeTokenProvider(ctx, tokenUrl, secret));
       const data = await ctx.http.request({
         url: fhirUrl(ctx, 'Patient?_count=1'),
         bearer: parsed.token.accessToken,
@@ -56,14 +58,12 @@ export const tokenIssued = defineChecks([
             : '';
       return pass(`${issued}${note}; GET Patient?_count=1 with it answered HTTP ${data.status}`);
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'auth-02-no-store',
     requirement: 'AUTH-02',
-    title: 'the token response carries Cache-Control: no-store',
-    requires: ['auth-01-token'],
-    async run(ctx) {
-      const { exchange } = ctx.state.authToken!;
+    uses: { firstToken },
+    async run(_ctx, { firstToken: { exchange } }) {
       const cacheControl = exchange.headers['cache-control'] ?? '';
       const pragma = exchange.headers.pragma ?? '';
       const missing: string[] = [];
@@ -82,16 +82,14 @@ export const tokenIssued = defineChecks([
           )
         : pass('the token response carries Cache-Control: no-store and Pragma: no-cache', { evidence });
     },
-  },
-]);
+  }),
+];
 
-export const tokenInspected: Check = {
+export const tokenInspected = defineCheck({
   id: 'auth-06-jwt',
   requirement: 'AUTH-06',
-  title: 'a JWT access token decodes, its exp agrees with expires_in, and it names the tenant',
-  requires: ['auth-01-token'],
-  async run(ctx) {
-    const { token, tenant, exchange } = ctx.state.authToken!;
+  uses: { firstToken },
+  async run(_ctx, { firstToken: { token, tenant, exchange } }) {
     const evidence = [exchange.evidence];
     const seen = inspectJwt(token.accessToken);
     if (seen.kind === 'opaque')
@@ -126,15 +124,14 @@ export const tokenInspected: Check = {
       { evidence },
     );
   },
-};
+});
 
-export const secretNotEchoed: Check = {
+/** Runs once every check that asks for a token has: it reads all their answers, refusals included. */
+export const secretNotEchoed = defineCheck({
   id: 'auth-11-no-secret-echo',
   requirement: 'AUTH-11',
-  title: 'the token response never echoes the client secret',
-  requires: ['meta-04-oauth-uris'],
-  async run(ctx) {
-    const exchanges = ctx.state.tokenExchanges ?? [];
+  uses: { tokenUrl, exchanges: tokenAnswers },
+  async run(_ctx, { exchanges }) {
     const echoing = exchanges.filter((e) => e.echoedIn !== undefined);
     if (echoing.length) {
       const first = echoing[0]!;
@@ -151,4 +148,4 @@ export const secretNotEchoed: Check = {
       },
     );
   },
-};
+});

@@ -5,8 +5,8 @@
  * when it holds a resource equal to one of the owner's (ignoring `meta`).
  */
 import { asTenant, fhirUrl } from '../../src/auth/session.js';
-import { defineChecks, fail, na, pass, type Outcome } from '../../src/engine/check.js';
-import type { RunContext } from '../../src/engine/context.js';
+import { defineCheck, fail, na, pass, type Outcome } from '../../src/engine/check.js';
+import { dataFacts, partnerAccess, type PartnerAccess } from '../../src/partner/access.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { bundleEntries, isResource, type ResourceLike } from '../../src/fhir/bundle.js';
 import { resourceEntry } from '../../src/fhir/capability.js';
@@ -21,37 +21,37 @@ const OTHER_PATIENTS = 5;
 /** Statuses that say "not yours" to a read. */
 const NOT_READABLE = new Set([401, 403, 404, 410]);
 
-export const isolation = defineChecks([
-  {
+export const isolation = [
+  defineCheck({
     id: 'route-02-isolation',
     requirement: 'ROUTE-02',
-    title: "one tenant's resources are invisible to another tenant's token",
-    // META-02 loads the profile, whose resource types are crossed with the capability statement's.
-    requires: ['meta-02-fhir-version', 'route-01-tenant-data'],
-    async run(ctx) {
-      const tenants = ctx.options.tenants;
+    // The profile's resource types are crossed with the capability statement's.
+    uses: dataFacts,
+    async run(ctx, given) {
+      const partner = partnerAccess(ctx, given);
+      const tenants = partner.ctx.options.tenants;
       if (tenants.length < 2) {
         return na('only one tenant is configured: give a second --tenant to test isolation between tenants');
       }
-      const types = servedTypes(ctx);
+      const types = servedTypes(partner);
       const outcomes: Outcome[] = [];
       for (const owner of tenants) {
         for (const other of tenants) {
           if (owner === other) continue;
-          const probe = ctx.state.probes!.get(owner)!;
-          for (const type of types) outcomes.push(await crossCheck(ctx, probe, other, type));
+          const probe = partner.probes.get(owner);
+          if (!probe) continue;
+          for (const type of types) outcomes.push(await crossCheck(partner, probe, other, type));
         }
       }
       return outcomes;
     },
-  },
-]);
+  }),
+];
 
 /** The profile's resource types that the capability statement declares (Patient first). */
-function servedTypes(ctx: RunContext): string[] {
-  const declared = (type: string): boolean =>
-    !ctx.state.restServer || !!resourceEntry(ctx.state.restServer, type);
-  const fromProfile = ctx.state.profile?.resources.map((r) => r.type) ?? ['Patient'];
+function servedTypes(partner: PartnerAccess): string[] {
+  const declared = (type: string): boolean => !!resourceEntry(partner.rest, type);
+  const fromProfile = partner.profile.resources.map((r) => r.type);
   const types = fromProfile.filter(declared);
   return ['Patient', ...types.filter((t) => t !== 'Patient')];
 }
@@ -60,7 +60,12 @@ function short(tenant: string): string {
   return tenant.slice(0, 8);
 }
 
-async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: string): Promise<Outcome> {
+async function crossCheck(
+  partner: PartnerAccess,
+  probe: Probe,
+  other: string,
+  type: string,
+): Promise<Outcome> {
   const owner = probe.tenant;
   const subject = `${type} of tenant ${short(owner)}… via tenant ${short(other)}…`;
   const values = probeValues(probe.patient, probe.id);
@@ -74,7 +79,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   if (type === 'Patient') {
     samples = [probe.patient as ResourceLike];
   } else {
-    const sampled = await sampleOwn(ctx, probe, type, values, exchanges);
+    const sampled = await sampleOwn(partner, probe, type, values, exchanges);
     if (sampled.samples.length === 0) {
       return na(
         `tenant ${short(owner)}… has no ${type} to cross-check, so its isolation is untested: ${sampled.tried.join(', then ')}`,
@@ -98,7 +103,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   // Reads by id with the other tenant's token.
   for (const resource of samples) {
     const path = `${type}/${encodeURIComponent(String(resource.id))}`;
-    const res = await asTenant(ctx, other, { url: fhirUrl(ctx, path) });
+    const res = await asTenant(partner.ctx, partner.tokens, other, { url: fhirUrl(partner.ctx, path) });
     exchanges.push(res);
     const body = res.status === 200 ? res.json() : undefined;
     if (body?.ok && isResource(body.value) && leakIn([body.value])) {
@@ -108,8 +113,8 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
     }
   }
   // Searches with the owner's identifying values.
-  for (const search of leakSearches(ctx, type, leakValues, samples)) {
-    const res = await asTenant(ctx, other, request(ctx, search, leakValues));
+  for (const search of leakSearches(partner, type, leakValues, samples)) {
+    const res = await asTenant(partner.ctx, partner.tokens, other, request(partner, search, leakValues));
     exchanges.push(res);
     if (res.status >= 500 || res.status === 0) {
       problems.push(`${label(search)} answered ${describe(res)}; isolation cannot be confirmed`);
@@ -138,7 +143,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
  * probe happens to have.
  */
 async function sampleOwn(
-  ctx: RunContext,
+  partner: PartnerAccess,
   probe: Probe,
   type: string,
   values: ProbeValues,
@@ -146,7 +151,7 @@ async function sampleOwn(
 ): Promise<{ samples: ResourceLike[]; from: string; tried: string[]; values: ProbeValues }> {
   const tried: string[] = [];
   const attempt = async (search: RequestTemplate, asked: ProbeValues): Promise<ResourceLike[]> => {
-    const own = await asTenant(ctx, probe.tenant, request(ctx, search, asked));
+    const own = await asTenant(partner.ctx, partner.tokens, probe.tenant, request(partner, search, asked));
     exchanges.push(own);
     const body = own.status === 200 ? own.json() : undefined;
     const found = body?.ok
@@ -157,13 +162,13 @@ async function sampleOwn(
     );
     return found;
   };
-  const own = ownSearch(ctx, type);
+  const own = ownSearch(partner, type);
   const mine = await attempt(own, values);
   if (mine.length > 0 || !isPatientScoped(own)) return { samples: mine, from: '', tried, values };
   const wide = await attempt(tenantWideSearch(type), values);
   if (wide.length > 0)
     return { samples: wide, from: ` (Patient/${probe.id} has none; sampled tenant-wide)`, tried, values };
-  for (const id of await otherPatients(ctx, probe, exchanges)) {
+  for (const id of await otherPatients(partner, probe, exchanges)) {
     const theirs = { ...values, id };
     const found = await attempt(own, theirs);
     if (found.length > 0) {
@@ -179,9 +184,9 @@ async function sampleOwn(
 }
 
 /** A few other patients of the probe's tenant, for types the partner only searches per patient. */
-async function otherPatients(ctx: RunContext, probe: Probe, exchanges: Exchange[]): Promise<string[]> {
-  const res = await asTenant(ctx, probe.tenant, {
-    url: fhirUrl(ctx, `Patient?_count=${OTHER_PATIENTS + 1}`),
+async function otherPatients(partner: PartnerAccess, probe: Probe, exchanges: Exchange[]): Promise<string[]> {
+  const res = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
+    url: fhirUrl(partner.ctx, `Patient?_count=${OTHER_PATIENTS + 1}`),
   });
   exchanges.push(res);
   const body = res.status === 200 ? res.json() : undefined;
@@ -197,8 +202,8 @@ function hasId(r: ResourceLike): boolean {
 }
 
 /** The owner's own search for a type: the profile's patient-scoped fetch, or the first few of the type. */
-function ownSearch(ctx: RunContext, type: string): RequestTemplate {
-  const fetch = ctx.state.profile?.resources.find((r) => r.type === type)?.fetch;
+function ownSearch(partner: PartnerAccess, type: string): RequestTemplate {
+  const fetch = partner.profile.resources.find((r) => r.type === type)?.fetch;
   if (fetch && !fetch.path.includes('/')) return { ...fetch, params: { ...fetch.params, _count: '10' } };
   return { path: type, params: { _count: String(SAMPLES_PER_TYPE) } };
 }
@@ -216,7 +221,7 @@ function tenantWideSearch(type: string): RequestTemplate {
 
 /** Searches by the owner's MRN, ids and patient that the other tenant's token must come back empty from. */
 function leakSearches(
-  ctx: RunContext,
+  partner: PartnerAccess,
   type: string,
   values: ProbeValues,
   samples: ResourceLike[],
@@ -233,13 +238,13 @@ function leakSearches(
     return searches;
   }
   const searches: RequestTemplate[] = [{ path: type, params: { _id: ids } }];
-  const own = ownSearch(ctx, type);
+  const own = ownSearch(partner, type);
   if (isPatientScoped(own)) searches.push(own);
   return searches;
 }
 
 /** A GET request for a template, its placeholders filled from the owner's probe values. */
-function request(ctx: RunContext, template: RequestTemplate, values: ProbeValues): { url: string } {
+function request(partner: PartnerAccess, template: RequestTemplate, values: ProbeValues): { url: string } {
   const query = new URLSearchParams();
   for (const [name, raw] of Object.entries(template.params ?? {})) {
     for (const value of Array.isArray(raw) ? raw : [raw]) {
@@ -248,7 +253,7 @@ function request(ctx: RunContext, template: RequestTemplate, values: ProbeValues
     }
   }
   const q = query.toString();
-  return { url: fhirUrl(ctx, q ? `${template.path}?${q}` : template.path) };
+  return { url: fhirUrl(partner.ctx, q ? `${template.path}?${q}` : template.path) };
 }
 
 function label(template: RequestTemplate): string {

@@ -5,8 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fhirUrl } from '../../src/auth/session.js';
-import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
+import { defineCheck, fail, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
+import { optional } from '../../src/engine/facts.js';
+import { probes, tokenAnswers, tokens, tokenUrl } from '../../src/partner/facts.js';
+import type { Probe } from '../../src/partner/probe.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { oauthError } from '../../src/auth/token-response.js';
 import { bundleEntries } from '../../src/fhir/bundle.js';
@@ -22,6 +25,7 @@ const NO_DATA = new Set([401, 403, 404]);
  */
 async function judgeScope(
   ctx: RunContext,
+  given: ScopeFacts,
   scope: string | undefined,
   what: string,
   extra: Partial<Outcome> = {},
@@ -32,9 +36,9 @@ async function judgeScope(
     ...extra,
     evidence: exchanges.map((e) => e.evidence),
   });
-  const { exchange, parsed } = await askToken(ctx, {
+  const { exchange, parsed } = await askToken(ctx, given.tokenUrl, {
     clientId: ctx.options.clientId,
-    clientSecret: await workingSecret(ctx),
+    clientSecret: await workingSecret(ctx, given.tokenUrl),
     scope,
   });
   exchanges.push(exchange);
@@ -75,7 +79,7 @@ async function judgeScope(
         : `GET Patient?_count=1 with it answered ${describe(search)}, expected 401 or 403`,
     );
   }
-  for (const probe of ctx.state.probes?.values() ?? []) {
+  for (const probe of given.probes?.values() ?? []) {
     const path = `Patient/${encodeURIComponent(probe.id)}`;
     const read = await ctx.http.request({ url: fhirUrl(ctx, path), bearer });
     exchanges.push(read);
@@ -103,36 +107,45 @@ export function malformedScopes(tenant: string): Array<{ subject: string; scope:
   ];
 }
 
-export const scopeChecks = defineChecks([
-  {
+interface ScopeFacts {
+  tokenUrl: string;
+  /** The probe patients, when ROUTE-01 found them: a stray token must not read them either. */
+  probes: ReadonlyMap<string, Probe> | undefined;
+}
+
+/** Judged once the run's own token works (AUTH-01), so a refusal means the scope was refused. */
+const uses = { tokens, tokenUrl, probes: optional(probes) };
+
+export const scopeChecks = [
+  defineCheck({
     id: 'route-03-unknown-tenant',
     requirement: 'ROUTE-03',
-    title: 'a token for an unknown tenant is refused or reaches no data',
-    requires: ['auth-01-token'],
-    async run(ctx) {
-      return judgeScope(ctx, randomUUID(), 'an unknown tenant (a fresh random GUID)');
+    uses,
+    adds: [tokenAnswers],
+    async run(ctx, given) {
+      return judgeScope(ctx, given, randomUUID(), 'an unknown tenant (a fresh random GUID)');
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'route-04-no-scope',
     requirement: 'ROUTE-04',
-    title: 'a token request without scope is refused or reaches no data',
-    requires: ['auth-01-token'],
-    async run(ctx) {
-      return judgeScope(ctx, undefined, 'no scope');
+    uses,
+    adds: [tokenAnswers],
+    async run(ctx, given) {
+      return judgeScope(ctx, given, undefined, 'no scope');
     },
-  },
-  {
+  }),
+  defineCheck({
     id: 'route-05-malformed-scope',
     requirement: 'ROUTE-05',
-    title: 'malformed scopes get a 4xx, never a 5xx or data',
-    requires: ['auth-01-token'],
-    async run(ctx) {
+    uses,
+    adds: [tokenAnswers],
+    async run(ctx, given) {
       const outcomes: Outcome[] = [];
       for (const { subject, scope } of malformedScopes(ctx.options.tenants[0]!)) {
-        outcomes.push(await judgeScope(ctx, scope, `a ${subject} scope`, { subject }));
+        outcomes.push(await judgeScope(ctx, given, scope, `a ${subject} scope`, { subject }));
       }
       return outcomes;
     },
-  },
-]);
+  }),
+];

@@ -1,27 +1,26 @@
 /**
  * ROUTE-01: a token for each configured tenant reaches that tenant's data. Finding a patient there is
- * also how the run learns its probe patients (`ctx.state.probes`), which the RES, SRCH and BATCH suites
- * build on: they require this check's id, `route-01-tenant-data`.
+ * also how the run learns its probe patients, the fact the RES, SRCH, BATCH and LAT checks are judged on.
  */
-import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
-import { findProbe } from '../../src/partner/probe.js';
-import { tokenProvider } from '../../src/auth/session.js';
+import { defineCheck, fail, pass, type Outcome } from '../../src/engine/check.js';
+import { probes as probePatients, tokens } from '../../src/partner/facts.js';
+import { findProbe, type Probe } from '../../src/partner/probe.js';
 
-export const tenantData = defineChecks([
-  {
+export const tenantData = [
+  defineCheck({
     id: 'route-01-tenant-data',
     requirement: 'ROUTE-01',
-    title: "a token for a configured tenant reaches that tenant's data",
-    requires: ['auth-01-token'],
-    async run(ctx) {
-      await tokenProvider(ctx);
-      const probes = (ctx.state.probes ??= new Map());
+    uses: { tokens },
+    provides: [probePatients],
+    async run(ctx, { tokens }) {
+      const probes = new Map<string, Probe>();
+      ctx.provide(probePatients, probes);
       const outcomes: Outcome[] = [];
       for (const tenant of ctx.options.tenants) {
         const subject = `tenant ${tenant}`;
         let found: Awaited<ReturnType<typeof findProbe>>;
         try {
-          found = await findProbe(ctx, tenant);
+          found = await findProbe(ctx, tokens, tenant);
         } catch (err) {
           outcomes.push(
             fail(`no token for tenant ${tenant}: ${(err as Error).message}`, { subject, evidence: [] }),
@@ -46,5 +45,5 @@ export const tenantData = defineChecks([
       if (outcomes.length === 0) return fail('no tenant is configured (--tenant)');
       return outcomes;
     },
-  },
-]);
+  }),
+];

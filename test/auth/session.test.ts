@@ -4,8 +4,10 @@
  * already retired.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asTenant, fhirUrl } from '../../src/auth/session.js';
-import { defineChecks, fail, pass } from '../../src/engine/check.js';
+import { workingSecret } from '../../src/auth/secret.js';
+import { asTenant, fhirUrl, makeTokenProvider } from '../../src/auth/session.js';
+import { defineCheck, fail, pass } from '../../src/engine/check.js';
+import { tokenUrl } from '../../src/partner/facts.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { rotateSecret } from '../../src/reference/rotate.js';
 import { metadataChecks } from '../../suites/metadata.js';
@@ -21,21 +23,23 @@ beforeAll(async () => {
 });
 afterAll(() => p.close());
 
-const firstDataRequest = defineChecks([
-  {
+const firstDataRequest = [
+  defineCheck({
     id: 'data-first',
     requirement: 'RES-READ-1',
-    title: 'a data request before any AUTH check',
-    requires: ['meta-04-oauth-uris'],
-    async run(ctx) {
-      const res = await asTenant(ctx, ctx.options.tenants[0]!, { url: fhirUrl(ctx, 'Patient?_count=1') });
+    uses: { tokenUrl },
+    async run(ctx, { tokenUrl }) {
+      const tokens = makeTokenProvider(ctx, tokenUrl, await workingSecret(ctx, tokenUrl));
+      const res = await asTenant(ctx, tokens, ctx.options.tenants[0]!, {
+        url: fhirUrl(ctx, 'Patient?_count=1'),
+      });
       return res.status === 200 ? pass('HTTP 200') : fail(`HTTP ${res.status}`);
     },
-  },
-]);
+  }),
+];
 
-describe('tokenProvider after a secret rotation', () => {
-  it('uses the rotated secret even when a data request is the first to ask for a token', async () => {
+describe('the working secret after a secret rotation', () => {
+  it('is the rotated secret, also when a data request is the first to ask for a token', async () => {
     const { rows } = await runTestChecks([...metadataChecks, ...firstDataRequest], {
       baseUrl: p.baseUrl('stu3'),
       clientId: p.clientId,

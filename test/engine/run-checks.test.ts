@@ -1,44 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { fail, pass, type Check } from '../../src/engine/check.js';
-import { selectChecks } from '../../src/engine/select.js';
+import { defineCheck, fail, pass, type Check } from '../../src/engine/check.js';
+import { collection, fact, optional, type Fact } from '../../src/engine/facts.js';
+import { orderChecks, selectChecks } from '../../src/engine/select.js';
 import { runTestChecks } from '../helpers/engine.js';
 
-const ok = (id: string, requirement: string, requires?: string[]): Check => ({
-  id,
-  requirement,
-  title: id,
-  ...(requires ? { requires } : {}),
-  run: async () => pass('fine'),
-});
+/** One made-up fact per check id: "what check <id> found out". */
+const known = new Map<string, Fact<true>>();
+const factOf = (id: string): Fact<true> => {
+  if (!known.has(id)) known.set(id, fact<true>(`what ${id} found`));
+  return known.get(id)!;
+};
+
+/** A check that passes, provides its own fact, and uses the facts of `after`. */
+const ok = (id: string, requirement: string, after: string[] = []): Check =>
+  defineCheck({
+    id,
+    requirement,
+    uses: Object.fromEntries(after.map((dep) => [dep, factOf(dep)])),
+    provides: [factOf(id)],
+    async run(ctx) {
+      ctx.provide(factOf(id), true);
+      return pass('fine');
+    },
+  });
+
+/** The same, failing. */
+const broken = (id: string, requirement: string): Check =>
+  defineCheck({ id, requirement, provides: [factOf(id)], run: async () => fail('broken') });
 
 describe('the check engine', () => {
   it('skips the dependants of a failed prerequisite and names it', async () => {
     const { rows } = await runTestChecks([
-      { id: 'a', requirement: 'META-01', title: 'first', run: async () => fail('broken') },
+      broken('a', 'META-01'),
       ok('b', 'META-02', ['a']),
       ok('c', 'META-03', ['b']),
       ok('d', 'META-04'),
     ]);
     expect(rows.map((r) => r.status)).toEqual(['fail', 'skip', 'skip', 'pass']);
-    expect(rows[1]!.message).toMatch(/prerequisite META-01 \(first\) failed/);
+    expect(rows[1]!.message).toMatch(/prerequisite META-01 \(GET metadata without Authorization .*\) failed/);
     expect(rows[2]!.message).toMatch(/prerequisite META-02 .* was skipped/);
   });
 
   it('after a diagnosis, skips what it takes away naming the cause, and still runs what it leaves', async () => {
     const { rows } = await runTestChecks([
-      {
+      defineCheck({
         id: 'token',
         requirement: 'AUTH-01',
-        title: 'finds refused credentials',
+        provides: [factOf('token')],
         run: async (ctx) => {
-          ctx.state.diagnosis = {
+          ctx.diagnose({
             kind: 'credentials-refused',
             message: 'the partner refused these credentials',
             requirement: 'AUTH-01',
-          };
+          });
           return fail('invalid_client');
         },
-      },
+      }),
       { ...ok('grant', 'AUTH-05'), needs: ['token-endpoint', 'credentials'] },
       ok('data', 'ROUTE-01', ['token']),
       ok('isolation', 'ROUTE-02', ['data']),
@@ -60,20 +77,20 @@ describe('the check engine', () => {
   });
 
   it('an unreachable partner takes everything but what needs no answer, and keeps the handshake for TLS', async () => {
-    const unreachable = (cause: string): Check => ({
-      id: 'meta',
-      requirement: 'META-01',
-      title: 'metadata',
-      run: async (ctx) => {
-        ctx.state.diagnosis = {
-          kind: 'unreachable',
-          message: 'could not reach h:443',
-          requirement: 'META-01',
-          cause,
-        };
-        return fail('no answer');
-      },
-    });
+    const unreachable = (cause: string): Check =>
+      defineCheck({
+        id: 'meta',
+        requirement: 'META-01',
+        run: async (ctx) => {
+          ctx.diagnose({
+            kind: 'unreachable',
+            message: 'could not reach h:443',
+            requirement: 'META-01',
+            cause,
+          });
+          return fail('no answer');
+        },
+      });
     const after = [
       { ...ok('scheme', 'SEC-01'), needs: [] },
       { ...ok('handshake', 'SEC-02'), needs: ['connection' as const] },
@@ -87,14 +104,13 @@ describe('the check engine', () => {
 
   it('turns a thrown error into an error row for that check only, with the secret masked', async () => {
     const { rows } = await runTestChecks([
-      {
+      defineCheck({
         id: 'boom',
         requirement: 'AUTH-01',
-        title: 'throws',
         run: async () => {
           throw new Error('cannot parse body {"client_secret":"abc123xyz"}');
         },
-      },
+      }),
       ok('after', 'AUTH-02'),
     ]);
     expect(rows[0]!.status).toBe('error');
@@ -105,7 +121,7 @@ describe('the check engine', () => {
 
   it('reports a failed recommended requirement as a warning', async () => {
     const { rows } = await runTestChecks([
-      { id: 'w', requirement: 'META-05', title: 't', run: async () => fail('no') },
+      defineCheck({ id: 'w', requirement: 'META-05', run: async () => fail('no') }),
     ]);
     expect(rows[0]!.status).toBe('warn');
     expect(rows[0]!.level).toBe('recommended');
@@ -113,24 +129,18 @@ describe('the check engine', () => {
 
   it('makes one row per subject with unique ids', async () => {
     const { rows } = await runTestChecks([
-      {
+      defineCheck({
         id: 'multi',
         requirement: 'META-07',
-        title: 't',
         run: async () => [pass('a', { subject: 'Observation' }), fail('b', { subject: 'Coverage' })],
-      },
+      }),
     ]);
     expect(rows.map((r) => r.id)).toEqual(['multi#Observation', 'multi#Coverage']);
     expect(rows.map((r) => r.status)).toEqual(['pass', 'warn']);
   });
 
   it('finishes when the whole-run timeout strikes, with the rest as errors', async () => {
-    const hang: Check = {
-      id: 'hang',
-      requirement: 'LAT-01',
-      title: 'hangs',
-      run: () => new Promise(() => undefined),
-    };
+    const hang = defineCheck({ id: 'hang', requirement: 'LAT-01', run: () => new Promise(() => undefined) });
     const { rows, timedOut } = await runTestChecks([hang, ok('later', 'LAT-02')], { runTimeoutMs: 200 });
     expect(timedOut).toBe(true);
     expect(rows.map((r) => r.status)).toEqual(['error', 'error']);
@@ -149,8 +159,10 @@ describe('selecting checks with --only', () => {
     expect(selectChecks(all, ['AUTH']).map((c) => c.id)).toEqual(['m1', 'm4', 'a1']);
     expect(selectChecks(all, undefined)).toHaveLength(4);
   });
-  it('refuses a prerequisite that does not exist', () => {
-    expect(() => selectChecks([ok('x', 'META-01', ['nope'])], undefined)).toThrow(/unknown check nope/);
+  it('refuses a fact that no check provides', () => {
+    expect(() => selectChecks([ok('x', 'META-01', ['nope'])], undefined)).toThrow(
+      /x uses what nope found, which no check provides/,
+    );
   });
   it('adds a check that records the target once what it reads is fetched', () => {
     const withTarget = [
@@ -162,5 +174,106 @@ describe('selecting checks with --only', () => {
     // Nothing fetches the capability statement for ROUTE alone here: no metadata, nothing to record.
     const noMeta = [{ ...ok('m2', 'META-02', ['m1']), recordsTarget: true }, ok('x', 'ROUTE-05')];
     expect(selectChecks([ok('m1', 'META-01'), ...noMeta], ['ROUTE']).map((c) => c.id)).toEqual(['x']);
+  });
+});
+
+describe('facts between checks', () => {
+  it('runs a check after the provider of each fact it uses, whatever the list order', () => {
+    const order = orderChecks([
+      ok('route', 'ROUTE-01', ['token']),
+      ok('token', 'AUTH-01', ['meta']),
+      ok('meta', 'META-01'),
+    ]);
+    expect(order.map((c) => c.id)).toEqual(['meta', 'token', 'route']);
+  });
+
+  it('keeps catalogue family order among checks free to run, and file order inside a family', () => {
+    const order = orderChecks([
+      ok('lat', 'LAT-01'),
+      ok('m5', 'META-05'),
+      ok('sec', 'SEC-01'),
+      ok('m1', 'META-01'),
+    ]);
+    expect(order.map((c) => c.id)).toEqual(['m5', 'm1', 'sec', 'lat']);
+  });
+
+  it('reads a collection only once every check that adds to it has run, and gives it whole', async () => {
+    const seen = collection<string[]>('the things seen', () => []);
+    const adder = (id: string, requirement: string): Check =>
+      defineCheck({
+        id,
+        requirement,
+        adds: [seen],
+        async run(ctx) {
+          ctx.collect(seen).push(id);
+          return pass('added');
+        },
+      });
+    const reader = defineCheck({
+      id: 'reader',
+      requirement: 'AUTH-11',
+      uses: { seen },
+      run: async (_ctx, given) => pass(given.seen.join(',')),
+    });
+    const order = orderChecks([reader, adder('a', 'AUTH-03'), adder('r', 'ROUTE-03')]);
+    expect(order.map((c) => c.id)).toEqual(['a', 'r', 'reader']);
+    const { rows } = await runTestChecks(order);
+    expect(rows.at(-1)!.message).toBe('a,r');
+  });
+
+  it('names the provider that passed without establishing the fact', async () => {
+    const silent = defineCheck({
+      id: 'm4',
+      requirement: 'META-04',
+      provides: [factOf('m4')],
+      run: async () => pass('ok'),
+    });
+    const { rows } = await runTestChecks([silent, ok('a1', 'AUTH-01', ['m4'])]);
+    expect(rows[1]!.status).toBe('skip');
+    expect(rows[1]!.message).toMatch(/prerequisite META-04 \(.*\) did not establish what m4 found/);
+  });
+
+  it('refuses a fact the check did not declare: an error row, nothing provided', async () => {
+    const sneaky = defineCheck({
+      id: 'sneaky',
+      requirement: 'META-01',
+      async run(ctx) {
+        ctx.provide(factOf('elsewhere'), true);
+        return pass('should not get here');
+      },
+    });
+    const { rows } = await runTestChecks([sneaky]);
+    expect(rows[0]!.status).toBe('error');
+    expect(rows[0]!.message).toMatch(/provides what elsewhere found without declaring it/);
+  });
+
+  it('gives an optional fact when known and undefined otherwise, and never skips for it', async () => {
+    const values: unknown[] = [];
+    const reader = defineCheck({
+      id: 'opt',
+      requirement: 'SEC-01',
+      uses: { found: optional(factOf('m1')) },
+      async run(_ctx, { found }) {
+        values.push(found);
+        return pass('read');
+      },
+    });
+    await runTestChecks([ok('m1', 'META-01'), reader]);
+    const { rows } = await runTestChecks([broken('m1', 'META-01'), reader]);
+    expect(rows[1]!.status).toBe('pass');
+    expect(values).toEqual([true, undefined]);
+  });
+
+  it('refuses checks that wait on each other, and a fact with two providers', () => {
+    expect(() => orderChecks([ok('a', 'META-01', ['b']), ok('b', 'META-02', ['a'])])).toThrow(
+      /wait on each other/,
+    );
+    const twice = defineCheck({
+      id: 'again',
+      requirement: 'META-02',
+      provides: [factOf('m1')],
+      run: async () => pass(''),
+    });
+    expect(() => orderChecks([ok('m1', 'META-01'), twice])).toThrow(/provided by both m1 and again/);
   });
 });

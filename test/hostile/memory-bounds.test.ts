@@ -8,8 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { asTenant, fhirUrl } from '../../src/auth/session.js';
-import { fail, pass, type Check } from '../../src/engine/check.js';
-import type { RunContext } from '../../src/engine/context.js';
+import { defineCheck, fail, pass } from '../../src/engine/check.js';
+import { returnedResources } from '../../src/partner/facts.js';
 import { MAX_KEPT_MATCHES, runSearch, settled, type SearchResult } from '../../src/partner/paged-search.js';
 import type { ReturnedResource } from '../../src/partner/returned.js';
 import { bodyPreview } from '../../src/http/answer.js';
@@ -19,6 +19,7 @@ import { Timings } from '../../src/latency/timings.js';
 import { MAX_JSON_DEPTH } from '../../src/json/nesting.js';
 import { fhirMediaType } from '../helpers/capability.js';
 import { runTestChecks } from '../helpers/engine.js';
+import { accessAt, tokensAt } from '../helpers/partner-access.js';
 import type { MswPartner } from '../helpers/msw-partner.js';
 import { CLIENT_ID, SECRET, TENANT_A, startMiniPartner } from './mini-partner.js';
 
@@ -47,18 +48,20 @@ function patients(from: number, count: number) {
 /** Runs one search through the engine and hands back what it returned and what the run kept. */
 async function search(): Promise<{ result: SearchResult; returned: ReturnedResource[] }> {
   let out: { result: SearchResult; returned: ReturnedResource[] } | undefined;
-  const check: Check = {
+  const check = defineCheck({
     id: 'test-search',
     requirement: 'SRCH-PAT-1',
-    title: 'a search through runSearch',
-    async run(ctx: RunContext) {
-      ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
-      ctx.state.fhirVersion = 'stu3';
-      const result = await runSearch(ctx, TENANT_A, { method: 'GET', path: 'Patient', params: [] });
-      out = { result, returned: [...(ctx.state.returned?.values() ?? [])] };
+    adds: [returnedResources],
+    async run(ctx) {
+      const result = await runSearch(accessAt(ctx, `${partner!.origin}/oauth/token`), TENANT_A, {
+        method: 'GET',
+        path: 'Patient',
+        params: [],
+      });
+      out = { result, returned: [...ctx.collect(returnedResources).values()] };
       return result.fatal ? fail(result.fatal) : pass('read');
     },
-  };
+  });
   const { rows } = await runTestChecks([check], options());
   expect(rows[0]!.status, rows[0]!.message).toBe('pass');
   return out!;
@@ -162,16 +165,18 @@ describe('nesting past MAX_JSON_DEPTH is refused before parsing', () => {
         ),
       ],
     });
-    const check: Check = {
+    const check = defineCheck({
       id: 'test-read',
       requirement: 'ROUTE-01',
-      title: 'a read',
-      async run(ctx: RunContext) {
-        ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
-        parsed = (await asTenant(ctx, TENANT_A, { url: fhirUrl(ctx, 'Patient') })).json();
+      async run(ctx) {
+        parsed = (
+          await asTenant(ctx, tokensAt(ctx, `${partner!.origin}/oauth/token`), TENANT_A, {
+            url: fhirUrl(ctx, 'Patient'),
+          })
+        ).json();
         return pass('read');
       },
-    };
+    });
     await runTestChecks([check], options());
     await partner.close();
     partner = undefined;

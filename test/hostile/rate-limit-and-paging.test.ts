@@ -8,7 +8,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { asTenant, fhirUrl, sampleAsTenant } from '../../src/auth/session.js';
-import { fail, pass, type Check } from '../../src/engine/check.js';
+import type { TokenProvider } from '../../src/auth/token-client.js';
+import { defineCheck, fail, pass, type Check } from '../../src/engine/check.js';
+import { returnedResources } from '../../src/partner/facts.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { describe as describeExchange } from '../../src/http/exchange.js';
 import { retryAfterMs } from '../../src/http/retry.js';
@@ -17,6 +19,7 @@ import { sampleSeries } from '../../src/latency/sampler.js';
 import { runSearch } from '../../src/partner/paged-search.js';
 import { fhirMediaType } from '../helpers/capability.js';
 import { runTestChecks } from '../helpers/engine.js';
+import { accessAt, tokensAt } from '../helpers/partner-access.js';
 import type { MswPartner } from '../helpers/msw-partner.js';
 import { CLIENT_ID, SECRET, TENANT_A, TOKENS, startMiniPartner } from './mini-partner.js';
 
@@ -38,16 +41,18 @@ function options(overrides: Record<string, unknown> = {}) {
 }
 
 /** A check that reads Patient?_count=1 as tenant A through asTenant, as the data suites do. */
-const readAsTenant: Check = {
+const readAsTenant: Check = defineCheck({
   id: 'test-as-tenant',
   requirement: 'ROUTE-01',
-  title: 'a data request through asTenant',
   async run(ctx: RunContext) {
-    ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
-    const res = await asTenant(ctx, TENANT_A, { url: fhirUrl(ctx, 'Patient?_count=1') });
+    const res = await asTenant(ctx, tokensOf(ctx), TENANT_A, { url: fhirUrl(ctx, 'Patient?_count=1') });
     return res.status === 200 ? pass('HTTP 200') : fail(`expected HTTP 200, got ${describeExchange(res)}`);
   },
-};
+});
+
+function tokensOf(ctx: RunContext): TokenProvider {
+  return tokensAt(ctx, `${partner!.origin}/oauth/token`);
+}
 
 function rateLimited(retryAfter: string | null, times = Infinity) {
   let hits = 0;
@@ -132,9 +137,8 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
     const sampled: Check = {
       ...readAsTenant,
       async run(ctx: RunContext) {
-        ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
         const t0 = performance.now();
-        const res = await sampleAsTenant(ctx, TENANT_A, {
+        const res = await sampleAsTenant(ctx, tokensOf(ctx), TENANT_A, {
           url: fhirUrl(ctx, 'Patient?_count=1'),
           quiet: true,
         });
@@ -157,13 +161,13 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
       id: 'test-lat-row',
       requirement: 'LAT-04',
       async run(ctx: RunContext) {
-        ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
+        const tokens = tokensOf(ctx);
         const req = { url: fhirUrl(ctx, 'Patient?_count=1'), quiet: true };
         const series = await sampleSeries(
           {
             cls: 'search',
             label: 'GET Patient?_count=1',
-            send: (lane) => sampleAsTenant(ctx, TENANT_A, req, lane),
+            send: (lane) => sampleAsTenant(ctx, tokens, TENANT_A, req, lane),
           },
           { warmup: 0, samples: 5, budgetMs: 1000 },
         );
@@ -193,14 +197,13 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
 
 /** A check that runs the Patient search through runSearch and reports its problems. */
 function searching(maxPages?: number): Check {
-  return {
+  return defineCheck({
     id: 'test-paged-search',
     requirement: 'SRCH-CNT-1',
-    title: 'a paged search through runSearch',
+    adds: [returnedResources],
     async run(ctx) {
-      ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
       const result = await runSearch(
-        ctx,
+        accessAt(ctx, `${partner!.origin}/oauth/token`),
         TENANT_A,
         { method: 'GET', path: 'Patient', params: [['_count', '1']] },
         { ...(maxPages ? { maxPages } : {}) },
@@ -212,7 +215,7 @@ function searching(maxPages?: number): Check {
       ];
       return problems.length ? fail(problems.join('; '), { evidence: result.evidence }) : pass('ok');
     },
-  };
+  });
 }
 
 function pages(next: (page: number, url: URL) => string | undefined) {

@@ -7,9 +7,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
-import { tokenProvider, asTenant, fhirUrl } from '../../src/auth/session.js';
+import { asTenant, fhirUrl } from '../../src/auth/session.js';
 import { certify } from '../../src/certify.js';
-import { fail, type Check } from '../../src/engine/check.js';
+import { defineCheck, fail, type Check } from '../../src/engine/check.js';
+import { tokenUrl } from '../../src/partner/facts.js';
+import { tokensAt } from '../helpers/partner-access.js';
 import { resolveRunOptions } from '../../src/config/resolve.js';
 import { metadataChecks } from '../../suites/metadata.js';
 import { runCli } from '../helpers/cli.js';
@@ -94,23 +96,23 @@ describe('secrets never reach any output', () => {
     partner = await startMiniPartner();
     const leaky: Check[] = [
       ...metadataChecks,
-      {
+      defineCheck({
         id: 'test-throws-with-secret',
         requirement: 'AUTH-11',
-        title: 'throws with the secret and a token in its message',
-        requires: ['meta-04-oauth-uris'],
-        async run(ctx) {
-          const token = await (await tokenProvider(ctx)).get(TENANT_A);
+        uses: { tokenUrl },
+        async run(ctx, { tokenUrl }) {
+          const token = await tokensAt(ctx, tokenUrl).get(TENANT_A);
           throw new Error(`boom: secret ${ctx.options.clientSecret} token ${token}`);
         },
-      },
-      {
+      }),
+      defineCheck({
         id: 'test-fails-with-token',
         requirement: 'ROUTE-01',
-        title: 'fails quoting the token, the rotated secret and the echoed header',
-        requires: ['meta-04-oauth-uris'],
-        async run(ctx) {
-          const res = await asTenant(ctx, TENANT_B, { url: fhirUrl(ctx, 'Observation') });
+        uses: { tokenUrl },
+        async run(ctx, { tokenUrl }) {
+          const res = await asTenant(ctx, tokensAt(ctx, tokenUrl), TENANT_B, {
+            url: fhirUrl(ctx, 'Observation'),
+          });
           return [
             fail(`echoed ${res.headers['x-echo-authorization']} rotated ${ROTATED}`, {
               subject: `token ${TOKENS[TENANT_B]}`,
@@ -118,7 +120,7 @@ describe('secrets never reach any output', () => {
             fail(`body ${res.text}`, { subject: 'second', evidence: [res.evidence] }),
           ];
         },
-      },
+      }),
     ];
     const out = mkdtempSync(join(tmpdir(), 'fhir-certify-secrets-'));
     const options = resolveRunOptions(

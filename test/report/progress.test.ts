@@ -9,17 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
-import type { Check } from '../../src/engine/check.js';
+import { defineCheck, pass, type Check } from '../../src/engine/check.js';
 import type { CheckRow, Status } from '../../src/core/model.js';
 import { clock, logProgress, terminalProgress } from '../../src/report/progress.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 
-const check = (requirement: string, title = 'a check'): Check => ({
-  id: requirement.toLowerCase(),
-  requirement,
-  title,
-  run: () => Promise.resolve({ status: 'pass', message: '' }),
-});
+const check = (requirement: string): Check =>
+  defineCheck({ id: requirement.toLowerCase(), requirement, run: () => Promise.resolve(pass('')) });
 const rows = (...statuses: Status[]): CheckRow[] =>
   statuses.map((status) => ({
     id: 'x',
@@ -62,7 +58,7 @@ describe('terminalProgress', () => {
   it('shows checks done of all, elapsed time, the family and check running, and a check’s detail', () => {
     const frames: string[] = [];
     let t = 0;
-    const checks = [check('META-01', 'GET metadata'), check('LAT-03', 'reads within budget')];
+    const checks = [check('META-05'), check('LAT-03')];
     const p = terminalProgress({ checks, write: (s) => frames.push(s), now: () => t, columns: 80 });
     p.checkStarted(checks[0]!);
     t += 2000;
@@ -72,9 +68,9 @@ describe('terminalProgress', () => {
     p.detail('LAT-03 GET Patient/{probe.id} 12/22 requests (3.4 s)');
     p.stop();
     expect(frames).toEqual([
-      '\r\x1b[2K0/2 checks · 0:00 · META: META-01 GET metadata',
-      '\r\x1b[2K1/2 checks · 0:02 · META: META-01 GET metadata',
-      '\r\x1b[2K1/2 checks · 0:02 · LAT: LAT-03 reads within budget',
+      '\r\x1b[2K0/2 checks · 0:00 · META: META-05 security.service has the OAuth coding',
+      '\r\x1b[2K1/2 checks · 0:02 · META: META-05 security.service has the OAuth coding',
+      '\r\x1b[2K1/2 checks · 0:02 · LAT: LAT-03 read by id p95 within budget',
       '\r\x1b[2K1/2 checks · 1:05 · LAT: LAT-03 GET Patient/{probe.id} 12/22 requests (3.4 s)',
       '\r\x1b[2K',
     ]);

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { asTenant, fhirUrl } from '../../src/auth/session.js';
 import { certify } from '../../src/certify.js';
 import { resolveRunOptions } from '../../src/config/resolve.js';
-import { fail, pass, type Check } from '../../src/engine/check.js';
+import { defineCheck, fail, pass } from '../../src/engine/check.js';
+import { probes, tokens } from '../../src/partner/facts.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { allChecks } from '../../suites/index.js';
 import { rowsOf, statusOf, type CliRun } from '../helpers/cli.js';
@@ -80,17 +81,20 @@ describe('3-second tokens under ~8 s of continuous data requests', () => {
   it('the shared token provider renews in time: every request is answered 2xx', async () => {
     await withProxiedPartner(async (partner, proxy) => {
       const { clientSecret: secret, tenants, clientId } = partner;
-      const loop: Check = {
+      const loop = defineCheck({
         id: 'test-token-renewal-loop',
         requirement: 'ROUTE-01',
-        title: 'data requests for ~8 s with 3-second tokens',
-        requires: ['route-01-tenant-data'],
-        async run(ctx) {
+        // The run's own provider, the one the data checks share.
+        uses: { tokens, probes },
+        async run(ctx, { tokens }) {
           const until = Date.now() + 8000;
           const statuses: number[] = [];
           for (let i = 0; Date.now() < until; i++) {
             const tenant = tenants[i % 2]!;
-            const res = await asTenant(ctx, tenant, { url: fhirUrl(ctx, 'Patient?_count=1'), quiet: true });
+            const res = await asTenant(ctx, tokens, tenant, {
+              url: fhirUrl(ctx, 'Patient?_count=1'),
+              quiet: true,
+            });
             statuses.push(res.status);
             await new Promise((r) => setTimeout(r, 50));
           }
@@ -99,7 +103,7 @@ describe('3-second tokens under ~8 s of continuous data requests', () => {
             ? fail(`${bad.length} of ${statuses.length} answers were not 2xx`)
             : pass(`${statuses.length} answers, all 2xx`);
         },
-      };
+      });
       const out = mkdtempSync(join(tmpdir(), 'fhir-certify-renewal-'));
       const env = { FHIR_CERTIFY_CLIENT_SECRET: secret };
       const options = resolveRunOptions(

@@ -4,7 +4,8 @@
  * edge case needs only the FHIR answers it is about.
  */
 import type { TokenProvider } from '../../src/auth/token-client.js';
-import { pass, type Check } from '../../src/engine/check.js';
+import { defineCheck, pass, type Check } from '../../src/engine/check.js';
+import { fhirVersion, probes, profile, restServer, tokens } from '../../src/partner/facts.js';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import type { Json } from '../../src/core/json.js';
 import { loadProfile } from '../../src/profile/load.js';
@@ -24,47 +25,52 @@ export interface SetupOptions {
 
 function standIns(options: SetupOptions): Check[] {
   return [
-    {
+    defineCheck({
       id: 'meta-02-fhir-version',
       requirement: 'META-02',
-      title: 'stand-in',
+      provides: [fhirVersion, profile],
       async run(ctx) {
-        ctx.state.fhirVersion = options.version;
-        ctx.state.profile = loadProfile(options.profile ?? `patients-app-${options.version}`);
+        ctx.provide(fhirVersion, { version: options.version, declared: undefined });
+        ctx.provide(profile, loadProfile(options.profile ?? `patients-app-${options.version}`));
         return pass('set');
       },
-    },
-    {
+    }),
+    defineCheck({
       id: 'meta-03-rest-server',
       requirement: 'META-03',
-      title: 'stand-in',
+      provides: [restServer],
       async run(ctx) {
         const capability = conformantCapability(options.version) as Json & {
           rest: Array<Json & { resource: Json[] }>;
         };
         options.capability?.(capability);
-        ctx.state.capability = capability;
-        ctx.state.restServer = capability.rest[0];
+        ctx.provide(restServer, capability.rest[0]!);
         return pass('set');
       },
-    },
-    {
+    }),
+    defineCheck({
       id: 'route-01-tenant-data',
       requirement: 'ROUTE-01',
-      title: 'stand-in',
+      provides: [tokens, probes],
       async run(ctx) {
-        const tokens = {
+        const provider = {
           fresh: () => TOKEN,
           get: async () => TOKEN,
           invalidate: () => undefined,
         } as unknown as TokenProvider;
-        ctx.state.tokens = tokens;
-        ctx.state.probes = new Map([
-          [TENANT, { tenant: TENANT, id: options.probe.id, patient: options.probe, source: 'discovered' }],
-        ]);
+        ctx.provide(tokens, provider);
+        ctx.provide(
+          probes,
+          new Map([
+            [
+              TENANT,
+              { tenant: TENANT, id: options.probe.id, patient: options.probe, source: 'discovered' as const },
+            ],
+          ]),
+        );
         return pass('set');
       },
-    },
+    }),
   ];
 }
 

@@ -133,7 +133,6 @@ describe('LAT budgets and progress', () => {
         options,
         client,
         redactor,
-        state: { notCertifiableReasons: [] },
         progress: (t) => lines.push(t),
       });
     } finally {

@@ -5,21 +5,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fhirUrl } from '../../src/auth/session.js';
-import { defineChecks, fail, pass, type Outcome } from '../../src/engine/check.js';
+import { defineCheck, fail, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
+import { optional } from '../../src/engine/facts.js';
+import type { TokenProvider } from '../../src/auth/token-client.js';
+import { workingSecret } from '../../src/auth/secret.js';
+import { tokens, tokenUrl } from '../../src/partner/facts.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { isObject } from '../../src/core/json.js';
 import { findInternalDetails } from '../../src/transport/leaks.js';
-import { tokenProvider } from '../../src/auth/session.js';
+import { makeTokenProvider } from '../../src/auth/session.js';
 import { hasCredentials } from '../auth/credentials.js';
 import { tokenUrlOf } from './token-url.js';
 
-/** A token for the first tenant when the run has credentials; errors are then the app's own errors. */
-async function maybeToken(ctx: RunContext): Promise<string | undefined> {
+/**
+ * A token for the first tenant when the run has credentials, from AUTH-01's provider or, when AUTH
+ * did not run, one of its own: errors are then the app's own errors.
+ */
+async function maybeToken(
+  ctx: RunContext,
+  url: string | undefined,
+  provider: TokenProvider | undefined,
+): Promise<string | undefined> {
   const tenant = ctx.options.tenants[0];
-  if (!tenant || !hasCredentials(ctx)) return undefined;
+  if (!tenant || !url || !hasCredentials(ctx)) return undefined;
   try {
-    return await (await tokenProvider(ctx)).get(tenant);
+    return await (provider ?? makeTokenProvider(ctx, url, await workingSecret(ctx, url))).get(tenant);
   } catch {
     return undefined;
   }
@@ -58,18 +69,18 @@ function judge(exchange: Exchange, what: string, fhir: boolean, subject: string)
   );
 }
 
-export const errorBodyChecks = defineChecks([
-  {
+export const errorBodyChecks = [
+  defineCheck({
     id: 'sec-03-error-bodies',
     requirement: 'SEC-03',
-    title: 'error answers carry no stack traces or internal details and are OperationOutcome',
-    async run(ctx) {
-      await tokenUrlOf(ctx);
-      const bearer = await maybeToken(ctx);
+    uses: { tokenUrl: optional(tokenUrl), tokens: optional(tokens) },
+    async run(ctx, given) {
+      const url = await tokenUrlOf(ctx, given.tokenUrl);
+      const bearer = await maybeToken(ctx, url, given.tokens);
       const auth = bearer ? { bearer } : {};
       const note = bearer
         ? ''
-        : hasCredentials(ctx)
+        : url && hasCredentials(ctx)
           ? " (no token: the token request with the run's credentials failed, see AUTH-01)"
           : ' (no token: the run has no credentials)';
       const outcomes: Outcome[] = [];
@@ -81,10 +92,10 @@ export const errorBodyChecks = defineChecks([
       await ask('Patient?birthdate=not-a-date', 'a search with an invalid birthdate', 'bad search');
       await ask('FhirCertifyNoSuchType?_count=1', 'a search of an unknown resource type', 'unknown type');
       await ask('Patient?_count=1', 'a data request without a token', 'no token', false);
-      if (ctx.state.tokenUrl) {
+      if (url) {
         const res = await ctx.http.request({
           method: 'POST',
-          url: ctx.state.tokenUrl,
+          url,
           form: { grant_type: 'fhir-certify-unsupported', scope: ctx.options.tenants[0] },
           headers: { accept: 'application/json' },
         });
@@ -94,5 +105,5 @@ export const errorBodyChecks = defineChecks([
       }
       return outcomes;
     },
-  },
-]);
+  }),
+];
