@@ -7,6 +7,9 @@ import { util } from 'undici';
 
 export type RawHeaders = ReadonlyArray<Buffer | string>;
 
+/** The object undici builds from them: lower-case names, a repeated header as an array. */
+export type HeaderFields = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 const latin1 = (bytes: Buffer | string): string =>
   typeof bytes === 'string' ? bytes : bytes.toString('latin1');
 
@@ -49,4 +52,18 @@ export function headerValue(raw: RawHeaders, name: string): string | undefined {
     value = value === undefined ? next : `${value}, ${next}`;
   }
   return value;
+}
+
+/**
+ * Back to pairs, for a dispatcher that hands over only the object (send.ts reads the parser's own
+ * pairs when undici leaves them on the controller, as its Client does today).
+ */
+export function pairsOf(fields: HeaderFields): RawHeaders {
+  const raw: string[] = [];
+  for (const name in fields) {
+    const value = fields[name];
+    if (typeof value === 'string') raw.push(name, value);
+    else if (value) for (const one of value) raw.push(name, one);
+  }
+  return raw;
 }
