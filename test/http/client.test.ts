@@ -183,6 +183,17 @@ describe('HttpClient', () => {
     await c.close();
   });
 
+  it('reports a refused connection (the request fails before it has a connection)', async () => {
+    const origin = await serve(() => undefined);
+    await new Promise((r) => server!.close(r));
+    server = undefined;
+    const c = client();
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.status).toBe(0);
+    expect(res.error?.code).toBe('refused');
+    await c.close();
+  });
+
   it('never follows a redirect, and flags one to another origin', async () => {
     let hits = 0;
     const origin = await serve((_req, res) => {
