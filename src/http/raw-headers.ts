@@ -1,7 +1,8 @@
 /**
  * Response headers as undici's parser hands them over: names and values alternating, as bytes. The
  * load mode reads one header of each answer (Server-Timing), so the rest are decoded only when a check
- * or the evidence asks for them.
+ * or the evidence asks for them (undici's handler wrapper builds its own object of them too, which is
+ * not kept: see send.ts).
  */
 import { util } from 'undici';
 

@@ -94,15 +94,16 @@ export function sendAttempt(
 }
 
 /**
- * Written to undici 7's controller interface. undici's Client still speaks the older one underneath,
- * so every dispatcher wraps a handler like this one (lib/handler/unwrap-handler.js), and the wrapper
- * builds a headers object from every response header before calling onResponseStart: ~2 µs a
- * response against the reference partner's six headers, paid whether or not anyone reads them, and
- * not avoidable from here. What stays cheap is ours: the same wrapper leaves the parser's name/value
- * pairs on `controller.rawHeaders`, so the attempt keeps that array (no copy, nothing decoded a second
- * time; raw-headers.ts decodes on first read, and the load mode only ever reads Server-Timing).
- * test/http and the hostile catalogue cover every path on real sockets. A class, so that a request
- * allocates one handler and no closures.
+ * Written to undici 7's controller interface. Its Client still drives the older one underneath, so
+ * every dispatcher wraps a handler like this (dispatcher-base.js, handler/unwrap-handler.js), and the
+ * wrapper builds an object of every response header before onResponseStart is called. That costs
+ * ~2 µs of CPU a response with the reference partner's six headers (paired blocks on loopback: the
+ * same as calling undici's parseHeaders ourselves), whoever reads them; no dispatcher avoids it, and
+ * undici's own request() and fetch() still use the older interface. The part left to us stays cheap:
+ * the wrapper also leaves the parser's name/value pairs on `controller.rawHeaders`, and the attempt
+ * keeps that very array, so nothing is copied or decoded a second time (raw-headers.ts decodes on
+ * first read; the load mode reads only Server-Timing). test/http and the hostile catalogue cover every
+ * path on real sockets. A class, so that a request allocates one handler and no closures.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly got: Attempt = { status: 0, rawHeaders: [], chunks: [] };
