@@ -1,11 +1,15 @@
 /**
  * Response headers as undici's parser hands them over: names and values alternating, as bytes. The
  * load mode reads one header of each answer (Server-Timing), so the rest are decoded only when a check
- * or the evidence asks for them.
+ * or the evidence asks for them (undici's handler wrapper builds its own object of them too, which is
+ * not kept: see send.ts).
  */
 import { util } from 'undici';
 
 export type RawHeaders = ReadonlyArray<Buffer | string>;
+
+/** The object undici builds from them: lower-case names, a repeated header as an array. */
+export type HeaderFields = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 const latin1 = (bytes: Buffer | string): string =>
   typeof bytes === 'string' ? bytes : bytes.toString('latin1');
@@ -49,4 +53,18 @@ export function headerValue(raw: RawHeaders, name: string): string | undefined {
     value = value === undefined ? next : `${value}, ${next}`;
   }
   return value;
+}
+
+/**
+ * Back to pairs, for a dispatcher that hands over only the object (send.ts reads the parser's own
+ * pairs when undici leaves them on the controller, as its Client does today).
+ */
+export function pairsOf(fields: HeaderFields): RawHeaders {
+  const raw: string[] = [];
+  for (const name in fields) {
+    const value = fields[name];
+    if (typeof value === 'string') raw.push(name, value);
+    else if (value) for (const one of value) raw.push(name, one);
+  }
+  return raw;
 }

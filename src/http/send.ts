@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { classifyError } from './errors.js';
 import type { HttpError } from './exchange.js';
-import type { RawHeaders } from './raw-headers.js';
+import { pairsOf, type HeaderFields, type RawHeaders } from './raw-headers.js';
 
 export interface Attempt {
   status: number;
@@ -94,11 +94,15 @@ export function sendAttempt(
 }
 
 /**
- * undici's Client drives handlers through this interface (onConnect, onHeaders, onData…); a handler
- * written to the newer one (onResponseStart…) is wrapped, and the wrapper parses every response
- * header into an object first, even those nobody reads. Against the reference partner that costs
- * 2–7 µs a request, up to a fifth of the load mode's whole cost. So this speaks the Client's own
- * interface, which undici 7 still supports in full; test/http and the hostile catalogue cover every
+ * Written to undici 7's controller interface. Its Client still drives the older one underneath, so
+ * every dispatcher wraps a handler like this (dispatcher-base.js, handler/unwrap-handler.js), and the
+ * wrapper builds an object of every response header before onResponseStart is called. That costs
+ * ~2 µs of CPU a response with the reference partner's six headers (paired blocks on loopback: the
+ * same as calling undici's parseHeaders ourselves), whoever reads them; no dispatcher avoids it, and
+ * undici's own request() and fetch() still use the older interface. The part left to us stays cheap:
+ * the wrapper also leaves the parser's name/value pairs on `controller.rawHeaders`, and the attempt
+ * keeps that very array, so nothing is copied or decoded a second time (raw-headers.ts decodes on
+ * first read; the load mode reads only Server-Timing). test/http and the hostile catalogue cover every
  * path on real sockets. A class, so that a request allocates one handler and no closures.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
@@ -108,8 +112,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   next: AttemptHandler | undefined;
   private received = 0;
   private settled = false;
-  private abort: ((reason?: Error) => void) | undefined;
-  // Set when we give up before undici handed us the abort function (still connecting or queued).
+  private controller: Dispatcher.DispatchController | undefined;
+  // Set when we give up before undici handed us the controller (still connecting or queued).
   private abortOnStart: Error | undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -140,29 +144,33 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   /** Stops the attempt: its deadline passed, or the run is cancelled. */
   giveUp(error: HttpError): void {
     if (this.settled) return;
-    // Settle first: aborting makes undici call onError at once, with a vaguer error.
+    // Settle first: aborting makes undici report an error at once, a vaguer one.
     this.settle(error);
     const reason = new Error(error.message);
-    if (this.abort) this.abort(reason);
+    if (this.controller) this.controller.abort(reason);
     else this.abortOnStart = reason;
   }
 
-  onConnect(abort: (reason?: Error) => void): void {
-    this.abort = abort;
-    if (this.abortOnStart) abort(this.abortOnStart);
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortOnStart) controller.abort(this.abortOnStart);
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: HeaderFields,
+  ): void {
     // 1xx interim answers are not the answer; undici passes them through here.
-    if (statusCode < 200 || this.settled) return true;
+    if (statusCode < 200 || this.settled) return;
     this.got.headersMs = performance.now() - this.req.t0;
     this.got.status = statusCode;
-    this.got.rawHeaders = rawHeaders;
-    return true;
+    const raw = controller.rawHeaders;
+    this.got.rawHeaders = Array.isArray(raw) ? raw : pairsOf(headers);
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.settled) return true;
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
     const { req, got } = this;
     this.received += chunk.length;
     if (this.received > req.maxBytes) {
@@ -173,18 +181,18 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
         message: `response body exceeded the ${req.maxBytes}-byte cap; read stopped`,
       };
       this.settle(error);
-      this.abort?.(new Error(error.message));
-      return true;
+      controller.abort(new Error(error.message));
+      return;
     }
     got.chunks.push(chunk);
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.settle();
   }
 
-  onError(err: Error): void {
+  // The controller is absent when the request failed before it had a connection (refused, DNS).
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
     this.settle(classifyError(err, false, this.req.timeoutMs));
   }
 }

@@ -103,6 +103,51 @@ describe('HttpClient', () => {
     await c.close();
   });
 
+  it('cancelAll also stops a request still queued for a connection: it never reaches the partner', async () => {
+    let seen = 0;
+    const origin = await serve(() => {
+      seen += 1; // accepts, never answers
+    });
+    const c = client({ timeoutMs: 10_000 });
+    // One lane is one connection: the second request waits in undici's queue behind the first.
+    const pending = [c.request({ url: `${origin}/1`, lane: 0 }), c.request({ url: `${origin}/2`, lane: 0 })];
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toBe(1);
+    c.cancelAll('the whole-run timeout');
+    const answers = await Promise.all(pending);
+    expect(answers.map((a) => a.error?.code)).toEqual(['aborted', 'aborted']);
+    await c.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toBe(1);
+  });
+
+  it('answers with the final response, not a 1xx interim one before it', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' }, () => {
+        res.writeHead(200, { 'content-type': 'application/fhir+json', 'server-timing': 'app;dur=1.5' });
+        res.end('{"resourceType":"Patient"}');
+      });
+    });
+    const c = client();
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.status).toBe(200);
+    expect(res.headers.link).toBeUndefined();
+    expect(res.serverMs).toBe(1.5);
+    expect(res.json()).toEqual({ ok: true, value: { resourceType: 'Patient' } });
+    await c.close();
+  });
+
+  it('a 1xx interim answer and then a reset is no answer at all, not a 103', async () => {
+    const origin = await serve((req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' }, () => req.socket.resetAndDestroy());
+    });
+    const c = client();
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.status).toBe(0);
+    expect(res.error?.code).toBe('reset');
+    await c.close();
+  });
+
   it('stops reading at the size cap and says so', async () => {
     const origin = await serve((_req, res) => {
       res.writeHead(200);
@@ -135,6 +180,17 @@ describe('HttpClient', () => {
     const c = client();
     const res = await c.request({ url: origin });
     expect(res.error?.code).toBe('reset');
+    await c.close();
+  });
+
+  it('reports a refused connection (the request fails before it has a connection)', async () => {
+    const origin = await serve(() => undefined);
+    await new Promise((r) => server!.close(r));
+    server = undefined;
+    const c = client();
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.status).toBe(0);
+    expect(res.error?.code).toBe('refused');
     await c.close();
   });
 
