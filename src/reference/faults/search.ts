@@ -1,13 +1,13 @@
 /** SRCH faults: a search parameter ignored or never matching, or an order forced whatever _sort asks. */
 import type { FaultPlugin, SearchParamEffect } from './hooks.js';
 
-/** The search of `type` treats `param` (see RequestHooks.searchParam) as `effect`. */
+/** Searches of `type` (of every type when undefined) treat the parameters `names` as `effect`. */
 function param(type: string | undefined, names: string[], effect: SearchParamEffect) {
   return (t: string, p: string): SearchParamEffect | undefined =>
     (type === undefined || t === type) && names.includes(p) ? effect : undefined;
 }
 
-const OLDEST_FIRST = (type: string) => (t: string) =>
+const oldestFirst = (type: string) => (t: string) =>
   t === type ? { key: 'date', descending: false } : undefined;
 
 export const searchFaults: FaultPlugin[] = [
@@ -57,7 +57,7 @@ export const searchFaults: FaultPlugin[] = [
     name: 'SRCH-OBS-1',
     requirement: 'SRCH-OBS-1',
     description: 'Observation searches sort oldest first whatever _sort asks',
-    request: { sortOrder: OLDEST_FIRST('Observation') },
+    request: { sortOrder: oldestFirst('Observation') },
   },
   {
     name: 'SRCH-CON-1',
@@ -69,7 +69,7 @@ export const searchFaults: FaultPlugin[] = [
     name: 'SRCH-ENC-1',
     requirement: 'SRCH-ENC-1',
     description: 'Encounter search ignores _sort and returns the oldest encounter first',
-    request: { sortOrder: OLDEST_FIRST('Encounter') },
+    request: { sortOrder: oldestFirst('Encounter') },
   },
   {
     name: 'SRCH-ALG-1',
