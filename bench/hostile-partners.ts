@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { capabilityStatement } from '../src/reference/capability.js';
+import { NO_FAULTS } from '../src/reference/faults/index.js';
 
 export type HostileMode = 'entries' | 'nesting' | 'links' | 'big';
 export const hostileModes: readonly HostileMode[] = ['entries', 'nesting', 'links', 'big'];
@@ -147,7 +148,7 @@ export async function startHostilePartner(mode: HostileMode): Promise<HostilePar
         'stu3',
         `${origin}/oauth/token`,
         `${origin}/oauth/authorize`,
-        new Set(),
+        NO_FAULTS,
       );
       return send(res, 200, big(cap));
     }

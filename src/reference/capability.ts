@@ -1,4 +1,6 @@
 /** The DSTU2 Conformance and STU3 CapabilityStatement this partner publishes at [base]/metadata. */
+import type { ActiveFaults } from './faults/index.js';
+import type { CapabilityDraft } from './faults/hooks.js';
 import type { Variant } from './variations.js';
 import type { FhirVersion } from './versions.js';
 import { FHIR_JSON_MEDIA_TYPE, FHIR_VERSION_NUMBER, RESOURCE_TYPES } from './versions.js';
@@ -20,11 +22,11 @@ const STU3_TECHNICAL_CORRECTION = '3.0.2';
 
 type Param = [name: string, type: 'string' | 'token' | 'date' | 'reference'];
 
-function searchParams(version: FhirVersion, type: string, faults: ReadonlySet<string>): Param[] {
+function searchParams(version: FhirVersion, type: string): Param[] {
   const common: Param[] = [['_id', 'token']];
   switch (type) {
     case 'Patient': {
-      const params: Param[] = [
+      return [
         ['_id', 'token'],
         ['family', 'string'],
         ['given', 'string'],
@@ -33,7 +35,6 @@ function searchParams(version: FhirVersion, type: string, faults: ReadonlySet<st
         ['identifier', 'token'],
         ['gender', 'token'],
       ];
-      return faults.has('META-09') ? params.filter(([n]) => n !== 'birthdate' && n !== 'identifier') : params;
     }
     case 'Observation':
       return [...common, ['patient', 'reference'], ['category', 'token'], ['code', 'token']];
@@ -48,34 +49,39 @@ function searchParams(version: FhirVersion, type: string, faults: ReadonlySet<st
   }
 }
 
-function interactions(type: string, faults: ReadonlySet<string>): string[] {
-  if (type === 'Patient' && faults.has('META-06')) return ['read'];
-  if (type === 'Coverage' && faults.has('META-07')) return ['search-type'];
-  return ['read', 'search-type'];
-}
-
 export function capabilityStatement(
   version: FhirVersion,
   tokenUrl: string,
   authorizeUrl: string,
-  faults: ReadonlySet<string>,
+  faults: ActiveFaults,
   variant: Variant = 'standard',
 ): Record<string, unknown> {
   const unusual = variant === 'unusual';
   const types = unusual ? [...RESOURCE_TYPES[version]].reverse() : RESOURCE_TYPES[version];
-  const resource = types.map((type) => {
-    const codes = interactions(type, faults);
-    return {
+  const draft: CapabilityDraft = {
+    version,
+    fhirVersion: unusual && version === 'stu3' ? STU3_TECHNICAL_CORRECTION : FHIR_VERSION_NUMBER[version],
+    mode: 'server',
+    tokenUrl,
+    securityService: true,
+    batch: true,
+    resources: types.map((type) => ({
       type,
-      interaction: (unusual
-        ? [...codes.filter((c) => c !== 'read'), 'vread', ...codes.filter((c) => c === 'read')]
-        : codes
-      ).map((code) => ({ code })),
-      searchParam: searchParams(version, type, faults).map(([name, type]) => ({ name, type })),
-    };
-  });
+      interactions: ['read', 'search-type'],
+      searchParams: searchParams(version, type),
+    })),
+  };
+  faults.capability(draft);
+  const resource = draft.resources.map(({ type, interactions: codes, searchParams }) => ({
+    type,
+    interaction: (unusual
+      ? [...codes.filter((c) => c !== 'read'), 'vread', ...codes.filter((c) => c === 'read')]
+      : codes
+    ).map((code) => ({ code })),
+    searchParam: searchParams.map(([name, type]) => ({ name, type })),
+  }));
   const oauthUris = [
-    { url: 'token', valueUri: faults.has('META-04') ? '/oauth/token' : tokenUrl },
+    { url: 'token', valueUri: draft.tokenUrl },
     { url: 'authorize', valueUri: authorizeUrl },
   ];
   if (unusual) oauthUris.reverse();
@@ -84,7 +90,7 @@ export function capabilityStatement(
     cors: false,
     description: 'OAuth 2.0 client credentials (RFC 6749 §4.4); scope is the tenant id.',
   };
-  if (!faults.has('META-05')) {
+  if (draft.securityService) {
     security.service = [
       {
         coding: [{ system: SECURITY_SERVICE, code: 'OAuth', display: 'OAuth' }],
@@ -98,11 +104,11 @@ export function capabilityStatement(
     }
   }
   const rest: Record<string, unknown> = {
-    mode: faults.has('META-03') ? 'client' : 'server',
+    mode: draft.mode,
     security,
     resource,
   };
-  if (!faults.has('META-08')) {
+  if (draft.batch) {
     if (version === 'stu3') rest.interaction = [{ code: 'batch' }];
     else rest.transactionMode = 'batch';
   }
@@ -117,11 +123,7 @@ export function capabilityStatement(
     kind: 'instance',
     software: { name: 'fhir-certify reference partner', version: '0.1.0' },
     implementation: { description: 'fhir-certify reference partner (synthetic data only)' },
-    fhirVersion: faults.has('META-02')
-      ? '4.0.1'
-      : unusual && version === 'stu3'
-        ? STU3_TECHNICAL_CORRECTION
-        : FHIR_VERSION_NUMBER[version],
+    fhirVersion: draft.fhirVersion,
     acceptUnknown: unusual ? 'extensions' : 'no',
     format: unusual ? ['xml', FHIR_JSON_MEDIA_TYPE[version]] : ['json'],
     rest: unusual ? [CLIENT_REST, rest] : [rest],

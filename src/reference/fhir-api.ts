@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { BatchAnswer } from './bundle.js';
 import { batchResponseJson, searchsetJson } from './bundle.js';
+import type { ActiveFaults } from './faults/index.js';
 import type { IssueCode } from './http-io.js';
 import { operationOutcome, splitUrl } from './http-io.js';
 import { SearchError, search } from './search.js';
@@ -23,22 +24,22 @@ export interface ApiContext {
   /** `${origin}/${version}` as the client sees it. */
   base: string;
   store: TenantStore;
-  /** The other tenant's store: only the ROUTE-02 fault ever looks into it. */
+  /** The other tenant's store: only a fault ever looks into it. */
   otherStore: TenantStore | undefined;
   hideTenant: boolean;
-  faults: ReadonlySet<string>;
+  faults: ActiveFaults;
   /** The unusual variant (see variations.ts). */
   unusual: boolean;
 }
 
 export function outcome(
-  ctx: { faults: ReadonlySet<string>; unusual: boolean },
+  ctx: { faults: ActiveFaults; unusual: boolean },
   status: number,
   code: IssueCode,
   text: string,
 ): Answer {
   const style = ctx.unusual ? 'details' : 'diagnostics';
-  return { status, json: operationOutcome(code, text, ctx.faults.has('SEC-03'), style) };
+  return { status, json: operationOutcome(code, text, ctx.faults.switchedOn('stackTraces'), style) };
 }
 
 export function isServedType(version: FhirVersion, type: string): boolean {
@@ -51,10 +52,10 @@ export function read(ctx: ApiContext, type: string, id: string): Answer {
   if (!isServedType(ctx.version, type))
     return outcome(ctx, 404, 'not-supported', `resource type ${type} is not supported`);
   let found = ID.test(id) ? ctx.store.byId.get(type)?.get(id) : undefined;
-  if (!found && ctx.faults.has('ROUTE-02') && ctx.otherStore) found = ctx.otherStore.byId.get(type)?.get(id);
+  if (!found && ctx.faults.switchedOn('readsOtherTenant') && ctx.otherStore)
+    found = ctx.otherStore.byId.get(type)?.get(id);
   if (found) return { status: 200, json: found.json };
-  if (ctx.faults.has('RES-READ-1')) return outcome(ctx, 200, 'not-found', `${type}/${id} is not known`);
-  return outcome(ctx, 404, 'not-found', `${type}/${id} is not known`);
+  return outcome(ctx, ctx.faults.unknownIdStatus() ?? 404, 'not-found', `${type}/${id} is not known`);
 }
 
 export function searchType(ctx: ApiContext, type: string, params: Array<[string, string]>): Answer {
@@ -115,7 +116,7 @@ export function batch(ctx: ApiContext, body: unknown): Answer {
     const answer = batchEntry(ctx, entry);
     return { status: statusLine(answer.status), json: answer.json, ok: answer.status < 400 };
   });
-  if (ctx.faults.has('BATCH-1')) answers.reverse();
+  ctx.faults.batchEntries(answers);
   return { status: 200, json: batchResponseJson(answers, ctx.version === 'stu3', ctx.unusual) };
 }
 

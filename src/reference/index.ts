@@ -9,7 +9,8 @@ import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { capabilityStatement } from './capability.js';
-import { listFaults, parseFaults } from './faults.js';
+import { listFaults, parseFaults } from './faults/index.js';
+import type { ActiveFaults } from './faults/index.js';
 import { ClientRegistry, generateSecret } from './oauth.js';
 import { Prng } from './prng.js';
 import { createHandler } from './server.js';
@@ -25,7 +26,7 @@ import { VERSIONS } from './versions.js';
 
 export { listFaults, listVariations };
 export { VARIANTS } from './variations.js';
-export type { FaultInfo } from './faults.js';
+export type { FaultInfo } from './faults/index.js';
 export type { Variant, Variation } from './variations.js';
 export type { FhirVersion } from './versions.js';
 
@@ -127,7 +128,7 @@ export async function startReferencePartner(
     tenants: tenantIds,
     stores,
     tokens: undefined as unknown as TokenService,
-    clients: new ClientRegistry(clientId, clientSecret, faults),
+    clients: new ClientRegistry(clientId, clientSecret),
     capability: cachedCapability(faults, variant),
     inFlight: 0,
     unusual: variant === 'unusual',
@@ -180,7 +181,7 @@ export async function startReferencePartner(
     },
     tenants: tenantIds,
     rotationUrl: `${origin}/oauth/rotate`,
-    faults: [...faults],
+    faults: faults.names,
     variant,
     close() {
       closed ??= new Promise<void>((resolve) => {
@@ -192,7 +193,7 @@ export async function startReferencePartner(
   };
 }
 
-function cachedCapability(faults: ReadonlySet<string>, variant: Variant): ServerState['capability'] {
+function cachedCapability(faults: ActiveFaults, variant: Variant): ServerState['capability'] {
   const cache = new Map<string, string>();
   return (version, origin) => {
     const key = `${version} ${origin}`;

@@ -15,10 +15,6 @@ export interface Mapped {
   codes?: string[];
 }
 
-export interface MapOptions {
-  faults: ReadonlySet<string>;
-}
-
 export function concept(c: Concept, options: { display?: boolean; text?: boolean } = {}): Json {
   const coding: Json = { system: c.system, code: c.code };
   if (options.display !== false) coding.display = c.display;
@@ -27,23 +23,17 @@ export function concept(c: Concept, options: { display?: boolean; text?: boolean
   return out;
 }
 
-export function quantity(value: number | undefined, unit: string, ucum: string, withUnit = true): Json {
-  const q: Json = {};
-  if (value !== undefined) q.value = value;
-  if (withUnit) q.unit = unit;
-  q.system = UCUM;
-  q.code = ucum;
-  return q;
+export function quantity(value: number, unit: string, ucum: string): Json {
+  return { value, unit, system: UCUM, code: ucum };
 }
 
-export function mrnIdentifier(system: string, value: string, typed: boolean): Json {
-  const id: Json = { use: 'usual' };
-  if (typed) {
-    id.type = { coding: [{ system: V2_0203, code: 'MR', display: 'Medical record number' }], text: 'MRN' };
-  }
-  id.system = system;
-  id.value = value;
-  return id;
+export function mrnIdentifier(system: string, value: string): Json {
+  return {
+    use: 'usual',
+    type: { coding: [{ system: V2_0203, code: 'MR', display: 'Medical record number' }], text: 'MRN' },
+    system,
+    value,
+  };
 }
 
 export function patientRef(id: string, display?: string): Json {
@@ -95,21 +85,18 @@ export function location(loc: TenantData['locations'][number]): Mapped {
 
 /**
  * A Patient, the same record in DSTU2 and STU3 but for two fields: DSTU2 repeats `family` and names
- * the practitioner `careProvider`; STU3 has one `family` and `generalPractitioner`. RES-PAT-1 drops
- * the MRN's type, RES-PAT-2 the prefix and the practitioner, RES-VAL-1 adds an unknown field.
+ * the practitioner `careProvider`; STU3 has one `family` and `generalPractitioner`.
  */
 export function patientResource(
   data: TenantData,
   p: PatientRec,
-  faults: ReadonlySet<string>,
   version: { family: string | string[]; practitioner: 'careProvider' | 'generalPractitioner' },
 ): Json & { resourceType: string; id: string } {
-  const name: Json = { use: 'official', family: version.family, given: p.given };
-  if (!faults.has('RES-PAT-2')) name.prefix = [p.prefix];
+  const name: Json = { use: 'official', family: version.family, given: p.given, prefix: [p.prefix] };
   const patient: Json & { resourceType: string; id: string } = {
     resourceType: 'Patient',
     id: p.id,
-    identifier: [mrnIdentifier(data.mrnSystem, p.mrn, !faults.has('RES-PAT-1'))],
+    identifier: [mrnIdentifier(data.mrnSystem, p.mrn)],
     active: true,
     name: [name],
     telecom: [{ system: 'phone', value: p.phone, use: 'home' }],
@@ -119,8 +106,7 @@ export function patientResource(
       { use: 'home', line: [p.line], city: p.city, state: p.state, postalCode: p.postalCode, country: 'US' },
     ],
   };
-  if (!faults.has('RES-PAT-2')) patient[version.practitioner] = [{ display: p.practitioner }];
-  if (faults.has('RES-VAL-1')) patient.nickname = p.given[0];
+  patient[version.practitioner] = [{ display: p.practitioner }];
   patient.managingOrganization = { display: data.organization };
   return patient;
 }
@@ -131,17 +117,15 @@ export function displayName(p: PatientRec): string {
 
 /**
  * A vital sign's value, the same in DSTU2 and STU3: blood pressure as systolic and diastolic
- * components, anything else as one valueQuantity. The flags are the RES-OBS-2 and RES-OBS-1 faults.
+ * components, anything else as one valueQuantity.
  */
-export function vitalValue(v: VitalRec, faults: { noDisplay: boolean; noValue: boolean }): Json {
-  const { noDisplay, noValue } = faults;
-  const value = (n: number | undefined): Json =>
-    quantity(noValue ? undefined : n, v.kind.unit, v.kind.ucum, !noDisplay);
+export function vitalValue(v: VitalRec): Json {
+  const value = (n: number): Json => quantity(n, v.kind.unit, v.kind.ucum);
   if (!v.components) return { valueQuantity: value(v.value) };
   return {
     component: [
-      { code: concept(SYSTOLIC, { display: !noDisplay }), valueQuantity: value(v.components[0]) },
-      { code: concept(DIASTOLIC, { display: !noDisplay }), valueQuantity: value(v.components[1]) },
+      { code: concept(SYSTOLIC), valueQuantity: value(v.components[0]) },
+      { code: concept(DIASTOLIC), valueQuantity: value(v.components[1]) },
     ],
   };
 }

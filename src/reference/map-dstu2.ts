@@ -1,5 +1,5 @@
 /** Synthetic records → DSTU2 (1.0.2) resources. Field names follow the DSTU2 StructureDefinitions. */
-import type { Json, MapOptions, Mapped } from './map-common.js';
+import type { Json, Mapped } from './map-common.js';
 import {
   concept,
   displayName,
@@ -15,21 +15,19 @@ import { OBSERVATION_CATEGORY } from './vocabulary.js';
 
 const CONDITION_CATEGORY = 'http://hl7.org/fhir/condition-category';
 
-export function mapTenantDstu2(data: TenantData, options: MapOptions): Mapped[] {
+export function mapTenantDstu2(data: TenantData): Mapped[] {
   const out: Mapped[] = [];
   for (const loc of data.locations) out.push(location(loc));
-  for (const p of data.patients) mapPatient(data, p, options.faults, out);
+  for (const p of data.patients) mapPatient(data, p, out);
   return out;
 }
 
-function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>, out: Mapped[]): void {
+function mapPatient(data: TenantData, p: PatientRec, out: Mapped[]): void {
   out.push({
-    resource: patientResource(data, p, faults, { family: [p.family], practitioner: 'careProvider' }),
+    resource: patientResource(data, p, { family: [p.family], practitioner: 'careProvider' }),
   });
 
   const subject = patientRef(p.id, displayName(p));
-  const noDisplay = faults.has('RES-OBS-2');
-  const noValue = faults.has('RES-OBS-1');
   const vitalCategory = {
     coding: [{ system: OBSERVATION_CATEGORY, code: 'vital-signs', display: 'Vital Signs' }],
     text: 'Vital Signs',
@@ -42,12 +40,12 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
         id: v.id,
         status: 'final',
         category: vitalCategory,
-        code: concept(v.kind.code, { display: !noDisplay }),
+        code: concept(v.kind.code),
         subject,
         encounter: { reference: `Encounter/${visit.encounterId}` },
         effectiveDateTime: v.effective,
       };
-      Object.assign(obs, vitalValue(v, { noDisplay, noValue }));
+      Object.assign(obs, vitalValue(v));
       out.push({
         resource: obs,
         patientId: p.id,
@@ -57,13 +55,8 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
       });
     }
 
-    const typeConcept = concept(visit.type, {
-      display: !faults.has('RES-ENC-1'),
-      text: !faults.has('RES-ENC-1'),
-    });
-    const locationId = faults.has('RES-LOC-1') ? `${visit.location.id}-gone` : visit.location.id;
-    const locationRef: Json = { reference: `Location/${locationId}` };
-    if (!faults.has('RES-ENC-2')) locationRef.display = visit.location.name;
+    const typeConcept = concept(visit.type, { text: true });
+    const locationRef: Json = { reference: `Location/${visit.location.id}`, display: visit.location.name };
     out.push({
       resource: {
         resourceType: 'Encounter',
@@ -87,10 +80,10 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
         id: lab.id,
         status: 'final',
         category: { coding: [{ system: OBSERVATION_CATEGORY, code: 'laboratory', display: 'Laboratory' }] },
-        code: concept(lab.code, { display: !noDisplay }),
+        code: concept(lab.code),
         subject,
         effectiveDateTime: lab.effective,
-        valueQuantity: quantity(noValue ? undefined : lab.value, lab.unit, lab.unit, !noDisplay),
+        valueQuantity: quantity(lab.value, lab.unit, lab.unit),
       },
       patientId: p.id,
       date: ms(lab.effective),
@@ -105,53 +98,46 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
       id: c.id,
       patient: subject,
       encounter: { reference: `Encounter/${c.encounterId}` },
-      code: concept(c.code, { display: !faults.has('RES-CON-1'), text: !faults.has('RES-CON-1') }),
+      code: concept(c.code, { text: true }),
       category: { coding: [{ system: CONDITION_CATEGORY, code: 'diagnosis', display: 'Diagnosis' }] },
       clinicalStatus: c.clinicalStatus,
       verificationStatus: 'confirmed',
       onsetDateTime: c.onset,
+      dateRecorded: c.recorded,
+      severity: concept(c.severity),
     };
-    if (!faults.has('RES-CON-2')) {
-      condition.dateRecorded = c.recorded;
-      condition.severity = concept(c.severity);
-    }
     out.push({ resource: condition, patientId: p.id, date: ms(c.recorded), codes: [c.code.code] });
   }
 
   for (const a of p.allergies) {
-    const noRecommended = faults.has('RES-ALG-2');
     const reaction: Json = {
-      manifestation: [concept(a.manifestation, { text: !noRecommended })],
+      manifestation: [concept(a.manifestation, { text: true })],
       severity: a.severity,
+      substance: concept(a.substance, { text: true }),
     };
-    if (!noRecommended) reaction.substance = concept(a.substance, { text: true });
     const allergy: Json & { resourceType: string; id: string } = {
       resourceType: 'AllergyIntolerance',
       id: a.id,
       patient: subject,
-      substance: concept(a.substance, { display: !faults.has('RES-ALG-1'), text: !faults.has('RES-ALG-1') }),
+      substance: concept(a.substance, { text: true }),
       status: 'confirmed',
       criticality: a.criticality === 'high' ? 'CRITH' : 'CRITL',
       type: 'allergy',
       category: a.substance.category,
       onset: a.onset,
       reaction: [reaction],
+      recordedDate: a.recorded,
+      note: { text: a.note },
     };
-    if (!noRecommended) {
-      allergy.recordedDate = a.recorded;
-      allergy.note = { text: a.note };
-    }
     out.push({ resource: allergy, patientId: p.id, date: ms(a.recorded) });
   }
 
   for (const m of p.meds) {
-    const noRequired = faults.has('RES-MED-1');
-    const noRecommended = faults.has('RES-MED-2');
     const dosage: Json = {
       timing: { repeat: { frequency: 1, period: 1, periodUnits: 'd' } },
       route: { coding: [{ system: 'http://snomed.info/sct', code: '26643006', display: 'Oral route' }] },
     };
-    if (!noRecommended) dosage.text = m.drug.dosage;
+    dosage.text = m.drug.dosage;
     const order: Json & { resourceType: string; id: string } = {
       resourceType: 'MedicationOrder',
       id: m.id,
@@ -159,11 +145,11 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
       status: m.status,
       patient: subject,
       encounter: { reference: `Encounter/${m.encounterId}` },
-      medicationCodeableConcept: concept(m.drug, { text: !noRequired }),
+      medicationCodeableConcept: concept(m.drug, { text: true }),
       dosageInstruction: [dosage],
+      prescriber: { display: m.prescriber },
+      dateEnded: m.ended,
     };
-    if (!noRequired) order.prescriber = { display: m.prescriber };
-    if (!noRecommended) order.dateEnded = m.ended;
     out.push({ resource: order, patientId: p.id, date: ms(m.written), codes: [m.drug.code] });
   }
 
@@ -176,10 +162,8 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
     subscriberId: { system: `${data.mrnSystem}.9`, value: cov.subscriberId },
     group: cov.group,
     subscriber: subject,
+    issuer: { display: cov.payor },
+    plan: cov.plan,
   };
-  if (!faults.has('RES-COV-1')) {
-    coverage.issuer = { display: cov.payor };
-    coverage.plan = cov.plan;
-  }
   out.push({ resource: coverage, patientId: p.id, date: ms(cov.start) });
 }

@@ -1,5 +1,5 @@
 /** Synthetic records → STU3 (3.0.1) resources. Field names follow the STU3 StructureDefinitions. */
-import type { Json, MapOptions, Mapped } from './map-common.js';
+import type { Json, Mapped } from './map-common.js';
 import {
   concept,
   displayName,
@@ -16,21 +16,19 @@ import { OBSERVATION_CATEGORY } from './vocabulary.js';
 
 const CONDITION_CATEGORY = 'http://hl7.org/fhir/condition-category';
 
-export function mapTenantStu3(data: TenantData, options: MapOptions): Mapped[] {
+export function mapTenantStu3(data: TenantData): Mapped[] {
   const out: Mapped[] = [];
   for (const loc of data.locations) out.push(location(loc));
-  for (const p of data.patients) mapPatient(data, p, options.faults, out);
+  for (const p of data.patients) mapPatient(data, p, out);
   return out;
 }
 
-function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>, out: Mapped[]): void {
+function mapPatient(data: TenantData, p: PatientRec, out: Mapped[]): void {
   out.push({
-    resource: patientResource(data, p, faults, { family: p.family, practitioner: 'generalPractitioner' }),
+    resource: patientResource(data, p, { family: p.family, practitioner: 'generalPractitioner' }),
   });
 
   const subject = patientRef(p.id, displayName(p));
-  const noDisplay = faults.has('RES-OBS-2');
-  const noValue = faults.has('RES-OBS-1');
   const vitalCategory = [
     {
       coding: [{ system: OBSERVATION_CATEGORY, code: 'vital-signs', display: 'Vital Signs' }],
@@ -46,12 +44,12 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
         id: v.id,
         status: 'final',
         category: vitalCategory,
-        code: concept(code, { display: !noDisplay, text: !noDisplay }),
+        code: concept(code, { text: true }),
         subject,
         context: { reference: `Encounter/${visit.encounterId}` },
         effectiveDateTime: v.effective,
       };
-      Object.assign(obs, vitalValue(v, { noDisplay, noValue }));
+      Object.assign(obs, vitalValue(v));
       out.push({
         resource: obs,
         patientId: p.id,
@@ -61,13 +59,8 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
       });
     }
 
-    const typeConcept = concept(visit.type, {
-      display: !faults.has('RES-ENC-1'),
-      text: !faults.has('RES-ENC-1'),
-    });
-    const locationId = faults.has('RES-LOC-1') ? `${visit.location.id}-gone` : visit.location.id;
-    const locationRef: Json = { reference: `Location/${locationId}` };
-    if (!faults.has('RES-ENC-2')) locationRef.display = visit.location.name;
+    const typeConcept = concept(visit.type, { text: true });
+    const locationRef: Json = { reference: `Location/${visit.location.id}`, display: visit.location.name };
     out.push({
       resource: {
         resourceType: 'Encounter',
@@ -91,10 +84,10 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
         id: lab.id,
         status: 'final',
         category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: 'laboratory', display: 'Laboratory' }] }],
-        code: concept(lab.code, { display: !noDisplay }),
+        code: concept(lab.code),
         subject,
         effectiveDateTime: lab.effective,
-        valueQuantity: quantity(noValue ? undefined : lab.value, lab.unit, lab.unit, !noDisplay),
+        valueQuantity: quantity(lab.value, lab.unit, lab.unit),
       },
       patientId: p.id,
       date: ms(lab.effective),
@@ -112,25 +105,22 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
       category: [
         { coding: [{ system: CONDITION_CATEGORY, code: 'problem-list-item', display: 'Problem List Item' }] },
       ],
-      code: concept(c.code, { display: !faults.has('RES-CON-1'), text: !faults.has('RES-CON-1') }),
+      code: concept(c.code, { text: true }),
       subject,
       context: { reference: `Encounter/${c.encounterId}` },
       onsetDateTime: c.onset,
+      severity: concept(c.severity),
+      assertedDate: c.recorded,
     };
-    if (!faults.has('RES-CON-2')) {
-      condition.severity = concept(c.severity);
-      condition.assertedDate = c.recorded;
-    }
     out.push({ resource: condition, patientId: p.id, date: ms(c.recorded), codes: [c.code.code] });
   }
 
   for (const a of p.allergies) {
-    const noRecommended = faults.has('RES-ALG-2');
-    const manifestation = noRecommended
-      ? { text: a.manifestation.display }
-      : concept(a.manifestation, { text: true });
-    const reaction: Json = { manifestation: [manifestation], severity: a.severity };
-    if (!noRecommended) reaction.substance = concept(a.substance);
+    const reaction: Json = {
+      manifestation: [concept(a.manifestation, { text: true })],
+      severity: a.severity,
+      substance: concept(a.substance),
+    };
     const allergy: Json & { resourceType: string; id: string } = {
       resourceType: 'AllergyIntolerance',
       id: a.id,
@@ -139,42 +129,35 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
       type: 'allergy',
       category: [a.substance.category],
       criticality: a.criticality,
-      code: concept(a.substance, { display: !faults.has('RES-ALG-1'), text: !faults.has('RES-ALG-1') }),
+      code: concept(a.substance, { text: true }),
       patient: subject,
       onsetDateTime: a.onset,
       reaction: [reaction],
+      assertedDate: a.recorded,
+      note: [{ text: a.note }],
     };
-    if (!noRecommended) {
-      allergy.assertedDate = a.recorded;
-      allergy.note = [{ text: a.note }];
-    }
     out.push({ resource: allergy, patientId: p.id, date: ms(a.recorded) });
   }
 
   for (const m of p.meds) {
-    const noRequired = faults.has('RES-MED-1');
-    const noRecommended = faults.has('RES-MED-2');
     const dosage: Json = {
       timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
       route: { coding: [{ system: 'http://snomed.info/sct', code: '26643006', display: 'Oral route' }] },
     };
-    if (!noRecommended) dosage.text = m.drug.dosage;
+    dosage.text = m.drug.dosage;
     const request: Json & { resourceType: string; id: string } = {
       resourceType: 'MedicationRequest',
       id: m.id,
-    };
-    if (!noRecommended)
-      request.text = narrative(`${m.drug.display}: ${m.drug.dosage} (prescribed by ${m.prescriber})`);
-    Object.assign(request, {
+      text: narrative(`${m.drug.display}: ${m.drug.dosage} (prescribed by ${m.prescriber})`),
       status: m.status,
       intent: 'order',
-      medicationCodeableConcept: concept(m.drug, { text: !noRequired }),
+      medicationCodeableConcept: concept(m.drug, { text: true }),
       subject,
       context: { reference: `Encounter/${m.encounterId}` },
       authoredOn: m.written,
       dosageInstruction: [dosage],
-    });
-    if (!noRequired) request.requester = { agent: { display: m.prescriber } };
+      requester: { agent: { display: m.prescriber } },
+    };
     out.push({ resource: request, patientId: p.id, date: ms(m.written), codes: [m.drug.code] });
   }
 
@@ -191,15 +174,13 @@ function mapPatient(data: TenantData, p: PatientRec, faults: ReadonlySet<string>
     relationship: { coding: [{ system: 'http://hl7.org/fhir/policyholder-relationship', code: 'self' }] },
     period: { start: cov.start, end: cov.end },
     payor: [{ display: cov.payor }],
-  };
-  if (!faults.has('RES-COV-1')) {
-    coverage.subscriberId = cov.subscriberId;
-    coverage.grouping = {
+    subscriberId: cov.subscriberId,
+    grouping: {
       group: cov.group.replace(/\W+/g, '-').toLowerCase(),
       groupDisplay: cov.group,
       plan: cov.plan.replace(/\W+/g, '-').toLowerCase(),
       planDisplay: cov.plan,
-    };
-  }
+    },
+  };
   out.push({ resource: coverage, patientId: p.id, date: ms(cov.start) });
 }

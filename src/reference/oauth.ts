@@ -14,7 +14,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Exchange } from './http-io.js';
 import { readBody, send } from './http-io.js';
-import { FAULT_DELAYS_MS } from './faults.js';
+import type { ActiveFaults } from './faults/index.js';
+import type { TokenRequestFlaw } from './faults/hooks.js';
 import type { TokenService } from './tokens.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,7 +40,6 @@ export class ClientRegistry {
   constructor(
     readonly clientId: string,
     secret: string,
-    private readonly faults: ReadonlySet<string>,
   ) {
     this.secret = secret;
   }
@@ -49,12 +49,11 @@ export class ClientRegistry {
   }
 
   /** 'ok', or why the credentials are refused. */
-  check(clientId: string, secret: string): 'ok' | 'unknown-client' | 'wrong-secret' {
-    if (clientId !== this.clientId) return this.faults.has('AUTH-04') ? 'ok' : 'unknown-client';
+  check(clientId: string, secret: string): 'ok' | 'unknown-client' | 'wrong-secret' | 'retired-secret' {
+    if (clientId !== this.clientId) return 'unknown-client';
     if (sameSecret(secret, this.secret)) return 'ok';
-    // AUTH-10: secrets retired by a rotation stay valid.
-    if (this.faults.has('AUTH-10') && this.retired.some((old) => sameSecret(secret, old))) return 'ok';
-    return this.faults.has('AUTH-03') ? 'ok' : 'wrong-secret';
+    if (this.retired.some((old) => sameSecret(secret, old))) return 'retired-secret';
+    return 'wrong-secret';
   }
 
   rotate(newSecret: string): void {
@@ -67,7 +66,7 @@ interface OAuthDeps {
   clients: ClientRegistry;
   tokens: TokenService;
   tenants: readonly string[];
-  faults: ReadonlySet<string>;
+  faults: ActiveFaults;
   /** The unusual variant (see variations.ts). */
   unusual?: boolean;
 }
@@ -190,58 +189,61 @@ function refuseClientUnusual(ex: Exchange, why: string, delay: number): void {
 export async function handleToken(ex: Exchange, deps: OAuthDeps): Promise<void> {
   const { faults } = deps;
   const unusual = deps.unusual === true;
-  const delay = faults.has('LAT-02') ? FAULT_DELAYS_MS['LAT-02'] : 0;
+  const delay = faults.delayMs('token');
   const parsed = await parseClientRequest(ex, delay);
   if (!parsed) return;
   const { form, clientId, secret, usedBasic } = parsed;
   const error = (status: number, code: string, description: string): void =>
     oauthError(ex, status, code, description, delay, {}, unusual);
+  /** True when a fault lets the flaw through; otherwise the request is answered (refused) here. */
+  const letThrough = (flaw: TokenRequestFlaw, refuse: () => void): boolean => {
+    const answer = faults.tokenRequestFlaw(flaw);
+    if (answer === 'accept') return true;
+    if (answer === 'server-error') {
+      send(ex, 500, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Internal Server Error', delay);
+    } else {
+      refuse();
+    }
+    return false;
+  };
 
   if (clientId === undefined || secret === undefined) {
     return unusual ? refuseClientUnusual(ex, 'unknown-client', delay) : refuseClient(ex, usedBasic, delay);
   }
   const checked = deps.clients.check(clientId, secret);
-  if (checked !== 'ok') {
-    return unusual ? refuseClientUnusual(ex, checked, delay) : refuseClient(ex, usedBasic, delay);
-  }
+  const refuse = (): void =>
+    unusual ? refuseClientUnusual(ex, checked, delay) : refuseClient(ex, usedBasic, delay);
+  if (checked !== 'ok' && !letThrough(checked, refuse)) return;
 
   const grant = form.get('grant_type');
-  if (!faults.has('AUTH-05')) {
-    if (grant === null || grant === '') {
-      return error(400, 'invalid_request', 'grant_type is missing');
-    }
-    if (grant !== 'client_credentials') {
-      return error(400, 'unsupported_grant_type', 'only client_credentials is supported');
-    }
+  if (grant === null || grant === '') {
+    if (!letThrough('missing-grant-type', () => error(400, 'invalid_request', 'grant_type is missing')))
+      return;
+  } else if (grant !== 'client_credentials') {
+    const unsupported = (): void =>
+      error(400, 'unsupported_grant_type', 'only client_credentials is supported');
+    if (!letThrough('unsupported-grant-type', unsupported)) return;
   }
 
   const scope = form.get('scope');
+  const notAGuid = (): void => error(400, 'invalid_scope', 'scope must be the tenant id (a GUID)');
   let tenant: string | undefined;
   if (scope === null || scope.trim() === '') {
     // The unusual variant issues a token without scope; it names no tenant and reaches no data.
-    if (!faults.has('ROUTE-04') && !unusual) {
-      return error(400, 'invalid_scope', 'scope must be the tenant id (a GUID)');
-    }
+    if (!unusual && !letThrough('missing-scope', notAGuid)) return;
   } else {
     const value = scope.trim();
-    if (!GUID.test(value)) {
-      if (faults.has('ROUTE-05')) {
-        send(ex, 500, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Internal Server Error', delay);
-        return;
-      }
-      return error(400, 'invalid_scope', 'scope must be the tenant id (a GUID)');
-    }
+    if (!GUID.test(value) && !letThrough('malformed-scope', notAGuid)) return;
     tenant = value.toLowerCase();
     // The unusual variant issues a token for an unknown tenant too; the data endpoints refuse it (403).
-    if (!deps.tenants.includes(tenant) && !faults.has('ROUTE-03') && !unusual) {
-      return error(400, 'invalid_scope', 'unknown tenant');
-    }
+    const unknownTenant = (): void => error(400, 'invalid_scope', 'unknown tenant');
+    if (!deps.tenants.includes(tenant) && !unusual && !letThrough('unknown-tenant', unknownTenant)) return;
   }
 
   const { token, expiresIn } = await deps.tokens.issue(clientId, tenant);
   const body: Record<string, unknown> = {
     access_token: token,
-    token_type: faults.has('AUTH-01') ? 'MAC' : unusual ? 'bearer' : 'Bearer',
+    token_type: unusual ? 'bearer' : 'Bearer',
     expires_in: expiresIn,
   };
   if (unusual) {
@@ -249,17 +251,12 @@ export async function handleToken(ex: Exchange, deps: OAuthDeps): Promise<void> 
     body.not_before = Math.floor(Date.now() / 1000);
   }
   if (tenant !== undefined) body.scope = tenant;
-  if (faults.has('AUTH-11')) body.client_secret = secret;
-  send(
-    ex,
-    200,
-    {
-      'Content-Type': unusual ? JSON_TYPE_UNUSUAL : JSON_TYPE,
-      ...(faults.has('AUTH-02') ? {} : unusual ? NO_STORE_UNUSUAL : NO_STORE),
-    },
-    JSON.stringify(body),
-    delay,
-  );
+  const headers = {
+    'Content-Type': unusual ? JSON_TYPE_UNUSUAL : JSON_TYPE,
+    ...(unusual ? NO_STORE_UNUSUAL : NO_STORE),
+  };
+  faults.tokenAnswer({ body, headers, clientSecret: secret });
+  send(ex, 200, headers, JSON.stringify(body), delay);
 }
 
 export async function handleRotate(ex: Exchange, deps: OAuthDeps): Promise<void> {

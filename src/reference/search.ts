@@ -4,6 +4,8 @@
  * substring, `:exact` equality; a comma separates alternatives (OR) and a repeated parameter must
  * match too (AND). Unknown parameters are ignored. Paging is stateless: `_offset` in the next link.
  */
+import type { ActiveFaults } from './faults/index.js';
+import type { SearchParamEffect } from './faults/hooks.js';
 import type { PatientKeys, Stored, TenantStore } from './store.js';
 import { normalise } from './store.js';
 import type { FhirVersion } from './versions.js';
@@ -28,8 +30,8 @@ export interface SearchRequest {
   type: string;
   params: Array<[string, string]>;
   store: TenantStore;
-  faults: ReadonlySet<string>;
-  /** ROUTE-01 fault: Patient searches of this tenant find nothing. */
+  faults: ActiveFaults;
+  /** A fault hides this tenant's patients: Patient searches find nothing. */
   hideTenant: boolean;
   /** The unusual variant: small pages, and newest first when no _sort is asked. */
   unusual?: boolean;
@@ -104,8 +106,10 @@ function patientPredicate(
   name: string,
   modifier: string,
   values: string[],
-  faults: ReadonlySet<string>,
+  effect: SearchParamEffect | undefined,
 ): Predicate | undefined {
+  if (effect === 'ignored') return undefined;
+  if (effect === 'matches-nothing') return () => false;
   const keys = (s: Stored): PatientKeys | undefined => s.patient;
   const any =
     (test: (k: PatientKeys, v: string) => boolean): Predicate =>
@@ -115,17 +119,16 @@ function patientPredicate(
     };
   switch (name) {
     case 'family':
-      return faults.has('SRCH-PAT-2') ? undefined : any((k, v) => stringMatch(k.family, modifier, v));
+      return any((k, v) => stringMatch(k.family, modifier, v));
     case 'given':
-      return faults.has('SRCH-PAT-3') ? undefined : any((k, v) => stringMatch(k.given, modifier, v));
+      return any((k, v) => stringMatch(k.given, modifier, v));
     case 'name':
-      return faults.has('SRCH-PAT-3') ? undefined : any((k, v) => stringMatch(k.names, modifier, v));
+      return any((k, v) => stringMatch(k.names, modifier, v));
     case 'birthdate':
-      return faults.has('SRCH-PAT-4') ? undefined : any((k, v) => dateMatch(k.birthDate, v));
+      return any((k, v) => dateMatch(k.birthDate, v));
     case 'gender':
-      return faults.has('SRCH-PAT-6') ? undefined : any((k, v) => k.gender === token(v).code.toLowerCase());
+      return any((k, v) => k.gender === token(v).code.toLowerCase());
     case 'identifier':
-      if (faults.has('SRCH-PAT-5')) return () => false;
       return any((k, v) => {
         const { system, code } = token(v);
         return k.identifiers.some((i) => i.value === code && (system === undefined || i.system === system));
@@ -134,14 +137,6 @@ function patientPredicate(
       return undefined;
   }
 }
-
-/** Faults that make one resource type ignore the patient parameter. */
-const IGNORES_PATIENT: Record<string, string> = {
-  Condition: 'SRCH-CON-1',
-  AllergyIntolerance: 'SRCH-ALG-1',
-  MedicationOrder: 'SRCH-MED-1',
-  MedicationRequest: 'SRCH-MED-1',
-};
 
 function parseCount(raw: string, name: string): number {
   if (!/^\d{1,9}$/.test(raw))
@@ -183,7 +178,7 @@ export function search(request: SearchRequest): SearchResult {
     const values = rawValue.split(',').filter((v) => v !== '');
     if (name === '_count') {
       const n = parseCount(rawValue, '_count');
-      if (!faults.has('SRCH-CNT-1')) count = Math.min(n, pageSize.max);
+      if (faults.searchParam(type, '_count') !== 'ignored') count = Math.min(n, pageSize.max);
       continue;
     }
     if (name === '_offset') {
@@ -196,20 +191,20 @@ export function search(request: SearchRequest): SearchResult {
     }
     if (values.length === 0) continue;
     if (name === '_id') {
-      if (type === 'Patient' && faults.has('SRCH-PAT-1')) continue;
+      if (faults.searchParam(type, '_id') === 'ignored') continue;
       const ids = new Set(values);
       predicates.push((s) => ids.has(s.id));
       continue;
     }
     if (type === 'Patient') {
-      const p = patientPredicate(name, modifier, values, faults);
+      const p = patientPredicate(name, modifier, values, faults.searchParam(type, name));
       if (p) predicates.push(p);
       continue;
     }
     if (PATIENT_REF_TYPES.has(type) && isPatientParam(type, version, name)) {
-      const fault = IGNORES_PATIENT[type];
-      if (fault !== undefined && faults.has(fault)) continue;
-      if (type === 'Coverage' && faults.has('SRCH-COV-1')) {
+      const effect = faults.searchParam(type, 'patient');
+      if (effect === 'ignored') continue;
+      if (effect === 'matches-nothing') {
         predicates.push(() => false);
         continue;
       }
@@ -253,11 +248,8 @@ export function search(request: SearchRequest): SearchResult {
   let matches =
     predicates.length === 0 ? candidates : candidates.filter((s) => predicates.every((p) => p(s)));
 
-  // SRCH-OBS-1 and SRCH-ENC-1 faults: oldest first, whatever was asked.
-  const forcedAscending =
-    (type === 'Observation' && faults.has('SRCH-OBS-1')) ||
-    (type === 'Encounter' && faults.has('SRCH-ENC-1'));
-  if (forcedAscending) sort = { key: 'date', descending: false };
+  // A fault may force one order, whatever was asked.
+  sort = faults.sortOrder(type) ?? sort;
   if (!sort && request.unusual) matches = [...matches].reverse();
   if (sort && ['date', 'birthdate', '_id'].includes(sort.key)) {
     const { key, descending } = sort;

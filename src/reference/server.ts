@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Answer, ApiContext } from './fhir-api.js';
 import { batch, isServedType, outcome, read, searchType } from './fhir-api.js';
-import { FAULT_DELAYS_MS, LAT06_HOLD_MS } from './faults.js';
+import type { ActiveFaults } from './faults/index.js';
 import type { Exchange } from './http-io.js';
 import { BodyTooLarge, operationOutcome, readBody, send, splitUrl } from './http-io.js';
 import type { ClientRegistry } from './oauth.js';
@@ -18,7 +18,7 @@ import { decodePageKey } from './bundle.js';
 import { FHIR_JSON, FHIR_JSON_UNUSUAL, isVersion } from './versions.js';
 
 export interface ServerState {
-  faults: ReadonlySet<string>;
+  faults: ActiveFaults;
   /** Origin the server listens on, e.g. http://127.0.0.1:PORT. */
   origin: string;
   scheme: 'http' | 'https';
@@ -46,8 +46,7 @@ function publicOrigin(state: ServerState, req: IncomingMessage): string {
 }
 
 function contentType(state: ServerState, version: FhirVersion | undefined): string {
-  if (state.faults.has('META-10')) return 'application/json; charset=utf-8';
-  return (state.unusual ? FHIR_JSON_UNUSUAL : FHIR_JSON)[version ?? 'stu3'];
+  return state.faults.contentType((state.unusual ? FHIR_JSON_UNUSUAL : FHIR_JSON)[version ?? 'stu3']);
 }
 
 function sendAnswer(
@@ -79,7 +78,7 @@ export function createHandler(state: ServerState): (req: IncomingMessage, res: S
         ex,
         status,
         { 'Content-Type': contentType(state, undefined), ...(tooLarge ? { Connection: 'close' } : {}) },
-        operationOutcome(tooLarge ? 'too-long' : 'exception', text, state.faults.has('SEC-03')),
+        operationOutcome(tooLarge ? 'too-long' : 'exception', text, state.faults.switchedOn('stackTraces')),
       );
     });
   };
@@ -127,15 +126,9 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
 
   if (rest.length === 1 && rest[0] === 'metadata') {
     if (method !== 'GET') return methodNotAllowed(state, ex, version, 'GET');
-    if (state.faults.has('META-01') && !(await authenticate(state, ex, version))) return;
+    if (state.faults.switchedOn('metadataNeedsToken') && !(await authenticate(state, ex, version))) return;
     const json = state.capability(version, publicOrigin(state, req));
-    return sendAnswer(
-      state,
-      ex,
-      version,
-      { status: 200, json },
-      state.faults.has('LAT-01') ? FAULT_DELAYS_MS['LAT-01'] : 0,
-    );
+    return sendAnswer(state, ex, version, { status: 200, json }, state.faults.delayMs('metadata'));
   }
 
   const [type, second, third, fourth] = rest;
@@ -166,20 +159,20 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
 
   const store = await authenticate(state, ex, version);
   if (!store) return;
-  if (state.faults.has('LAT-06') && !holdForConcurrency(state, ex, version)) return;
+  const overlapping = state.faults.overlapping();
+  if (overlapping && !holdForConcurrency(state, ex, version, overlapping.holdMs)) return;
   const ctx: ApiContext = {
     version,
     base: `${publicOrigin(state, req)}/${version}`,
     store,
     otherStore: [...state.stores[version].values()].find((s) => s !== store),
-    hideTenant: state.faults.has('ROUTE-01') && store.tenantId === state.tenants[0],
+    hideTenant: state.faults.switchedOn('hidesFirstTenantPatients') && store.tenantId === state.tenants[0],
     faults: state.faults,
     unusual: state.unusual,
   };
   // The unusual variant frames searches and batches as chunked bodies, and dates its reads.
   if (state.unusual) ex.chunked = !isRead && !isVread;
-  const faultDelay = (name: keyof typeof FAULT_DELAYS_MS): number =>
-    state.faults.has(name) ? FAULT_DELAYS_MS[name] : 0;
+  const delay = (interaction: 'read' | 'search' | 'batch'): number => state.faults.delayMs(interaction);
 
   if (isBatch) {
     const body = await readBody(req);
@@ -192,10 +185,10 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
         ex,
         version,
         outcome(state, 400, 'structure', 'the body is not valid JSON'),
-        faultDelay('LAT-05'),
+        delay('batch'),
       );
     }
-    return sendAnswer(state, ex, version, batch(ctx, parsed), faultDelay('LAT-05'));
+    return sendAnswer(state, ex, version, batch(ctx, parsed), delay('batch'));
   }
   if (pageKey !== undefined) {
     const page = decodePageKey(pageKey)!;
@@ -204,7 +197,7 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
     const count = params.get('_count');
     const continued: Array<[string, string]> = [...page.params, ['_offset', offset]];
     if (count !== null) continued.push(['_count', count]);
-    return sendAnswer(state, ex, version, searchType(ctx, page.type, continued), faultDelay('LAT-04'));
+    return sendAnswer(state, ex, version, searchType(ctx, page.type, continued), delay('search'));
   }
   if (type === undefined)
     return sendAnswer(state, ex, version, outcome(ctx, 404, 'not-found', 'unknown path'));
@@ -214,7 +207,7 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
         ? outcome(ctx, 404, 'not-found', `${type}/${second} has no version ${fourth}`)
         : read(ctx, type, second!);
     const dated = state.unusual && answer.status === 200 ? READ_VERSION_HEADERS : {};
-    return sendAnswer(state, ex, version, answer, faultDelay('LAT-03'), dated);
+    return sendAnswer(state, ex, version, answer, delay('read'), dated);
   }
 
   const params: Array<[string, string]> = [...new URLSearchParams(query)];
@@ -230,12 +223,12 @@ async function route(state: ServerState, ex: Exchange): Promise<void> {
         ex,
         version,
         outcome(state, 415, 'not-supported', 'POST _search needs a form body'),
-        faultDelay('LAT-04'),
+        delay('search'),
       );
     }
     params.push(...new URLSearchParams(body));
   }
-  return sendAnswer(state, ex, version, searchType(ctx, type, params), faultDelay('LAT-04'));
+  return sendAnswer(state, ex, version, searchType(ctx, type, params), delay('search'));
 }
 
 /** Every resource of the unusual variant is version 1 of the same day. */
@@ -251,8 +244,8 @@ function methodNotAllowed(state: ServerState, ex: Exchange, version: FhirVersion
   });
 }
 
-/** LAT-06: every data request is held a moment; one that overlaps another answers 503. */
-function holdForConcurrency(state: ServerState, ex: Exchange, version: FhirVersion): boolean {
+/** Every data request is held `holdMs`; one that overlaps another answers 503 (a fault). */
+function holdForConcurrency(state: ServerState, ex: Exchange, version: FhirVersion, holdMs: number): boolean {
   state.inFlight++;
   let released = false;
   const release = (): void => {
@@ -269,7 +262,7 @@ function holdForConcurrency(state: ServerState, ex: Exchange, version: FhirVersi
     });
     return false;
   }
-  ex.delayMs += LAT06_HOLD_MS;
+  ex.delayMs += holdMs;
   return true;
 }
 
@@ -292,7 +285,7 @@ async function authenticate(
       ? `Bearer ${params ? `${params}, ` : ''}${REALM}, scope="${SCOPE_HINT}"`
       : `Bearer ${REALM}${params ? `, ${params}` : ''}`;
   if (header === undefined || header.trim() === '') {
-    if (state.faults.has('AUTH-07')) return tenantA;
+    if (state.faults.bearerAccepted('missing')) return tenantA;
     return refuse(challenge(''), 'a bearer token is required');
   }
   const match = /^bearer\s+(\S+)\s*$/i.exec(header);
@@ -309,7 +302,7 @@ async function authenticate(
   if (tid !== undefined) {
     const own = stores.get(tid);
     if (own) return own;
-    if (state.faults.has('ROUTE-03')) return tenantA;
+    if (state.faults.bearerAccepted('unknown-tenant')) return tenantA;
     if (state.unusual) {
       // A token the unusual variant issued for a tenant it does not serve: valid, but no data.
       sendAnswer(
@@ -320,7 +313,7 @@ async function authenticate(
       );
       return undefined;
     }
-  } else if (forged || state.faults.has('ROUTE-04')) {
+  } else if (forged || state.faults.bearerAccepted('no-tenant')) {
     return tenantA;
   }
   return refuse(challenge('error="invalid_token"'), 'the access token names no known tenant');

@@ -3,8 +3,8 @@
  * indexes searches need (by type, by id, by patient). Serving then costs a map lookup and string
  * concatenation, which keeps reads and searches far under a millisecond with 1000 patients.
  */
+import type { ActiveFaults } from './faults/index.js';
 import type { FhirVersion } from './versions.js';
-import type { Mapped } from './map-common.js';
 import { mapTenantDstu2 } from './map-dstu2.js';
 import { mapTenantStu3 } from './map-stu3.js';
 import type { TenantData } from './synthetic.js';
@@ -90,13 +90,13 @@ export interface StoreOptions {
 export function buildStore(
   data: TenantData,
   version: FhirVersion,
-  faults: ReadonlySet<string>,
+  faults: ActiveFaults,
   options: StoreOptions = { variant: 'standard', base: '' },
 ): TenantStore {
-  const conformant: Mapped[] =
-    version === 'dstu2' ? mapTenantDstu2(data, { faults }) : mapTenantStu3(data, { faults });
+  const served = version === 'dstu2' ? mapTenantDstu2(data) : mapTenantStu3(data);
+  for (const m of served) faults.resource(m.resource, version);
   const mapped =
-    options.variant === 'unusual' ? makeUnusual(conformant, { version, base: options.base }) : conformant;
+    options.variant === 'unusual' ? makeUnusual(served, { version, base: options.base }) : served;
   const store: TenantStore = {
     tenantId: data.tenantId,
     byType: new Map(),

@@ -5,14 +5,15 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, compactVerify, decodeJwt } from 'jose';
+import type { ActiveFaults } from './faults/index.js';
 
 export interface TokenClaims {
   sub: string;
-  /** The tenant GUID, or undefined for a token issued without scope (ROUTE-04 fault only). */
+  /** The tenant GUID, or undefined for a token issued without scope (a fault, or the unusual variant). */
   tid: string | undefined;
   iat: number;
   exp: number;
-  /** AUTH-08 fault only: the bearer was not a token of ours at all. */
+  /** Only with a fault that skips the signature check: the bearer was not a token of ours at all. */
   forged?: boolean;
 }
 
@@ -27,7 +28,7 @@ export class TokenService {
   constructor(
     private readonly issuer: string,
     private readonly ttlSeconds: number,
-    private readonly faults: ReadonlySet<string>,
+    private readonly faults: ActiveFaults,
     /** The unusual variant: opaque random tokens, known only to this server, instead of JWTs. */
     private readonly opaque = false,
   ) {}
@@ -40,8 +41,9 @@ export class TokenService {
       this.cache.set(token, { sub: clientId, tid: tenant, iat, exp: iat + this.ttlSeconds });
       return { token, expiresIn: this.ttlSeconds };
     }
-    // AUTH-06: the JWT claims two more hours than expires_in; the server still enforces iat + ttl.
-    const exp = iat + this.ttlSeconds + (this.faults.has('AUTH-06') ? 7200 : 0);
+    // A fault may claim a later exp than expires_in says; verify() still enforces iat + ttl.
+    const claims = { iat, exp: iat + this.ttlSeconds };
+    this.faults.tokenClaims(claims);
     const payload: Record<string, unknown> = {};
     if (tenant !== undefined) {
       payload.scope = tenant;
@@ -53,7 +55,7 @@ export class TokenService {
       .setAudience(this.issuer)
       .setSubject(clientId)
       .setIssuedAt(iat)
-      .setExpirationTime(exp)
+      .setExpirationTime(claims.exp)
       .setJti(randomUUID())
       .sign(this.key);
     return { token, expiresIn: this.ttlSeconds };
@@ -71,7 +73,7 @@ export class TokenService {
     }
     const now = Date.now() / 1000;
     const expiresAt = Math.min(claims.exp, claims.iat + this.ttlSeconds);
-    if (now >= expiresAt && !this.faults.has('AUTH-09')) return { ok: false, reason: 'expired' };
+    if (now >= expiresAt && !this.faults.bearerAccepted('expired')) return { ok: false, reason: 'expired' };
     return { ok: true, claims };
   }
 
@@ -80,8 +82,8 @@ export class TokenService {
       const { payload } = await compactVerify(token, this.key, { algorithms: ['HS256'] });
       return toClaims(JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>);
     } catch {
-      if (!this.faults.has('AUTH-08')) return undefined;
-      // AUTH-08: the signature is not checked; a random string passes as a token of tenant A.
+      if (!this.faults.bearerAccepted('bad-signature')) return undefined;
+      // The signature goes unchecked: a random string passes as a token of tenant A.
       try {
         return toClaims(decodeJwt(token) as Record<string, unknown>) ?? forged();
       } catch {

@@ -1,12 +1,12 @@
 /**
- * Faults are narrow: with one fault switched on, the probes of every other requirement still hold.
- * The slow probes (token expiry, latency) and the latency faults are left out to keep this quick; the
+ * Faults are narrow: with one fault switched on, the detectors of every other requirement still hold.
+ * The slow detectors (token expiry, latency) and the latency faults are left out to keep this quick; the
  * known, unavoidable overlaps are listed with their reason.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReferencePartner } from '../../src/reference/index.js';
 import { listFaults, startReferencePartner } from '../../src/reference/index.js';
-import { probes } from './probes.js';
+import { detectors } from './fault-detectors.js';
 
 const ALLOWED_OVERLAP: Record<string, string[]> = {
   // Accepting any secret also accepts the secret a rotation retired.
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const faults = listFaults().filter((f) => !f.name.startsWith('LAT-'));
-const fastProbes = Object.entries(probes).filter(([, probe]) => !probe.slow && !probe.options);
+const fastDetectors = Object.entries(detectors).filter(([, d]) => !d.slow && !d.options);
 
 describe.concurrent('faults are narrow', () => {
   it.each(faults)('$name breaks no other requirement', async ({ name }) => {
@@ -29,13 +29,13 @@ describe.concurrent('faults are narrow', () => {
     const shared = await startReferencePartner({ faults: [name], patientsPerTenant: 4 });
     started.push(shared);
     for (const version of ['dstu2', 'stu3'] as const) {
-      for (const [id, probe] of fastProbes) {
+      for (const [id, detector] of fastDetectors) {
         if (id === name || ALLOWED_OVERLAP[name]?.includes(id)) continue;
-        const p = probe.mutates
+        const p = detector.mutates
           ? await startReferencePartner({ faults: [name], patientsPerTenant: 4 })
           : shared;
         try {
-          const problems = await probe.run(p, version);
+          const problems = await detector.run(p, version);
           if (problems.length > 0) broken.push(`${id} (${version}): ${problems.join('; ')}`);
         } finally {
           if (p !== shared) await p.close();

@@ -1,16 +1,16 @@
 /**
- * Every named fault, table-driven over listFaults(): the probe of its requirement holds on a conformant
- * partner and fails with the fault switched on, for DSTU2 and STU3. A fault without a probe fails here.
+ * Every named fault, table-driven over listFaults(): the detector of its requirement holds on a
+ * conformant partner and fails with the fault switched on, for DSTU2 and STU3. A fault without a
+ * detector fails here, and so does a requirement of the catalogue that has no fault and no reason.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { requirements } from '../../src/core/requirements.js';
+import { FAULTS, NOT_FAULTABLE } from '../../src/reference/faults/index.js';
 import type { ReferencePartner, ReferencePartnerOptions } from '../../src/reference/index.js';
 import { listFaults, startReferencePartner } from '../../src/reference/index.js';
-import { probes } from './probes.js';
+import { detectors } from './fault-detectors.js';
 
 const VERSIONS = ['dstu2', 'stu3'] as const;
-/** Transport requirements: the reference serves plain HTTP in tests, so these have no fault. */
-const NOT_FAULTED = new Set(['SEC-01', 'SEC-02']);
 
 const started: ReferencePartner[] = [];
 async function start(options: ReferencePartnerOptions): Promise<ReferencePartner> {
@@ -23,24 +23,36 @@ afterAll(async () => {
 });
 
 describe('fault catalogue', () => {
-  it('names each fault after a requirement ID of the catalogue', () => {
+  it('names each fault after a requirement ID of the catalogue, once', () => {
     for (const f of listFaults()) {
       expect(requirements.has(f.requirement), f.name).toBe(true);
       expect(f.name).toBe(f.requirement);
       expect(f.description.length).toBeGreaterThan(10);
     }
+    const names = listFaults().map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
-  it('has a fault for every requirement but the transport ones', () => {
+  it('gives every fault at least one hook', () => {
+    const hookless = FAULTS.filter((f) => !f.token && !f.capability && !f.resource && !f.request);
+    expect(hookless.map((f) => f.name)).toEqual([]);
+  });
+
+  it('has a fault for every requirement not listed as not faultable, with the reason', () => {
     const faulted = new Set(listFaults().map((f) => f.requirement));
-    const missing = [...requirements.keys()].filter((id) => !faulted.has(id) && !NOT_FAULTED.has(id));
+    const missing = [...requirements.keys()].filter((id) => !faulted.has(id) && !(id in NOT_FAULTABLE));
     expect(missing).toEqual([]);
+    for (const [id, reason] of Object.entries(NOT_FAULTABLE)) {
+      expect(requirements.has(id), id).toBe(true);
+      expect(faulted.has(id), `${id} is listed as not faultable but has a fault`).toBe(false);
+      expect(reason.length, id).toBeGreaterThan(20);
+    }
   });
 
-  it('has a probe for every fault', () => {
+  it('has a detector for every fault', () => {
     expect(
       listFaults()
-        .filter((f) => !probes[f.name])
+        .filter((f) => !detectors[f.name])
         .map((f) => f.name),
     ).toEqual([]);
   });
@@ -54,16 +66,19 @@ describe('fault catalogue', () => {
 
 describe.concurrent('each fault breaks its own requirement', () => {
   it.each(listFaults())('$name: $description', async ({ name }) => {
-    const probe = probes[name];
-    expect(probe, `no probe for ${name}`).toBeDefined();
-    if (!probe) return;
-    const conformant = await start({ ...probe.options });
-    const faulty = await start({ ...probe.options, faults: [name] });
+    const detector = detectors[name];
+    expect(detector, `no detector for ${name}`).toBeDefined();
+    if (!detector) return;
+    const conformant = await start({ ...detector.options });
+    const faulty = await start({ ...detector.options, faults: [name] });
     for (const version of VERSIONS) {
-      expect(await probe.run(conformant, version), `${name} on a conformant ${version} partner`).toEqual([]);
-      expect((await probe.run(faulty, version)).length, `${name} switched on (${version})`).toBeGreaterThan(
-        0,
+      expect(await detector.run(conformant, version), `${name} on a conformant ${version} partner`).toEqual(
+        [],
       );
+      expect(
+        (await detector.run(faulty, version)).length,
+        `${name} switched on (${version})`,
+      ).toBeGreaterThan(0);
     }
   });
 });

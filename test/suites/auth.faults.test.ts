@@ -8,6 +8,13 @@ import { startReferencePartner, type ReferencePartner } from '../../src/referenc
 import { rotateSecret } from '../../src/reference/rotate.js';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
+import {
+  expectCovers,
+  expectedStatus,
+  expectEveryRequirementFaulted,
+  faultsOf,
+  familyRequirements,
+} from './family-faults.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';
 
 const partners: ReferencePartner[] = [];
@@ -33,17 +40,12 @@ async function withPartner<T>(
   }
 }
 
-const AUTOMATED = [
-  'AUTH-01',
-  'AUTH-02',
-  'AUTH-03',
-  'AUTH-04',
-  'AUTH-05',
-  'AUTH-06',
-  'AUTH-07',
-  'AUTH-08',
-  'AUTH-11',
-];
+/** Requirements a run automates only when told how (expiry wait, rotated secret): tested below. */
+const OWN_TESTS: Record<string, string> = {
+  'AUTH-09': 'AUTH-09 automated with --max-expiry-wait',
+  'AUTH-10': 'AUTH-10 automated with --rotated-secret-env',
+};
+const AUTOMATED = familyRequirements('AUTH').filter((id) => !(id in OWN_TESTS));
 
 describe.each(VERSIONS)('AUTH on the conformant reference partner (%s)', (version) => {
   it('passes every automatable row; expiry and rotation are left to a reviewer', async () => {
@@ -62,27 +64,40 @@ describe.each(VERSIONS)('AUTH on the conformant reference partner (%s)', (versio
   });
 });
 
-const faults: Array<{ fault: string; expect: 'fail' | 'warn'; message: RegExp }> = [
-  { fault: 'AUTH-01', expect: 'fail', message: /token_type is "MAC"/ },
-  { fault: 'AUTH-02', expect: 'warn', message: /Cache-Control: no-store/ },
-  { fault: 'AUTH-03', expect: 'fail', message: /wrong client_secret got HTTP 200 with an access_token/ },
-  { fault: 'AUTH-04', expect: 'fail', message: /unknown client_id got HTTP 200/ },
-  { fault: 'AUTH-05', expect: 'fail', message: /grant_type/ },
-  { fault: 'AUTH-06', expect: 'warn', message: /exp is \d+ s away/ },
-  { fault: 'AUTH-07', expect: 'fail', message: /without an Authorization header answered HTTP 200/ },
-  { fault: 'AUTH-08', expect: 'fail', message: /answered HTTP 200/ },
-  { fault: 'AUTH-11', expect: 'fail', message: /echo the client secret/ },
-];
+/** What the failing (or warning) row says with the fault on. */
+const MESSAGES: Record<string, RegExp> = {
+  'AUTH-01': /token_type is "MAC"/,
+  'AUTH-02': /Cache-Control: no-store/,
+  'AUTH-03': /wrong client_secret got HTTP 200 with an access_token/,
+  'AUTH-04': /unknown client_id got HTTP 200/,
+  'AUTH-05': /grant_type/,
+  'AUTH-06': /exp is \d+ s away/,
+  'AUTH-07': /without an Authorization header answered HTTP 200/,
+  'AUTH-08': /answered HTTP 200/,
+  'AUTH-11': /echo the client secret/,
+};
 
-describe.each(faults.flatMap((f) => VERSIONS.map((version) => ({ ...f, version }))))(
+describe('the AUTH fault tests', () => {
+  it('cover every AUTH requirement of the catalogue, each with a fault', () => {
+    expectEveryRequirementFaulted('AUTH');
+    expectCovers('AUTH', [...Object.keys(MESSAGES), ...Object.keys(OWN_TESTS)]);
+  });
+});
+
+const automatedFaults = faultsOf('AUTH').filter((f) => !(f.requirement in OWN_TESTS));
+
+describe.each(automatedFaults.flatMap((f) => VERSIONS.map((version) => ({ fault: f.name, version }))))(
   'reference partner with fault $fault ($version)',
-  ({ fault, expect: expected, message, version }) => {
+  ({ fault, version }) => {
+    const expected = expectedStatus(fault);
     it(`${fault} is ${expected}`, async () => {
+      const message = MESSAGES[fault];
+      expect(message, `no expected message for ${fault}`).toBeDefined();
       const p = await partner({ faults: [fault] });
       const run = await certifyReference({ partner: p, version, only: 'AUTH' });
       expect(statusOf(run.report, fault)).toBe(expected);
       const bad = rowsOf(run.report, fault).filter((r) => r.status === expected);
-      expect(bad.map((r) => r.message).join(' | ')).toMatch(message);
+      expect(bad.map((r) => r.message).join(' | ')).toMatch(message!);
       expect(bad.every((r) => r.evidence.length > 0)).toBe(true);
       // The fault breaks its own requirement and no other AUTH row.
       for (const id of AUTOMATED.filter((a) => a !== fault)) {
@@ -94,7 +109,7 @@ describe.each(faults.flatMap((f) => VERSIONS.map((version) => ({ ...f, version }
   },
 );
 
-describe.each(VERSIONS)('AUTH-09 automated with --max-expiry-wait (%s)', (version: FhirVersion) => {
+describe.each(VERSIONS)(`${OWN_TESTS['AUTH-09']} (%s)`, (version: FhirVersion) => {
   it.concurrent('an expired token gets 401 on the conformant partner; the row is required', async () => {
     const { run, secret } = await withPartner({ tokenTtlSeconds: 2 }, async (p) => ({
       run: await certifyReference({
@@ -123,7 +138,7 @@ describe.each(VERSIONS)('AUTH-09 automated with --max-expiry-wait (%s)', (versio
   });
 });
 
-describe.each(VERSIONS)('AUTH-10 automated with --rotated-secret-env (%s)', (version) => {
+describe.each(VERSIONS)(`${OWN_TESTS['AUTH-10']} (%s)`, (version) => {
   const NEW = 'rotated-Secret-0123456789abcdef';
 
   it('after a rotation the old secret is refused and the run works with the new one', async () => {

@@ -5,6 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
+import {
+  expectCovers,
+  expectedStatus,
+  expectEveryRequirementFaulted,
+  faultsOf,
+  familyRequirements,
+} from './family-faults.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';
 
 let p: ReferencePartner | undefined;
@@ -13,7 +20,7 @@ afterEach(async () => {
   p = undefined;
 });
 
-const ROUTE = ['ROUTE-01', 'ROUTE-02', 'ROUTE-03', 'ROUTE-04', 'ROUTE-05'];
+const ROUTE = familyRequirements('ROUTE');
 const MEDICATION = { dstu2: 'MedicationOrder', stu3: 'MedicationRequest' } as const;
 
 describe.each(VERSIONS)('ROUTE on the conformant reference partner (%s)', (version) => {
@@ -89,23 +96,34 @@ describe('ROUTE-02 when the probe patient has none of a type', () => {
   });
 });
 
-const faults: Array<{ fault: string; message: RegExp }> = [
-  { fault: 'ROUTE-01', message: /reached no patient/ },
-  { fault: 'ROUTE-02', message: /returned tenant .*'s resource/ },
-  { fault: 'ROUTE-03', message: /issued for an unknown tenant .* reaches data/ },
-  { fault: 'ROUTE-04', message: /issued for no scope and it reaches data/ },
-  { fault: 'ROUTE-05', message: /answered HTTP 500 .*never a server error/ },
-];
+/** What the first failing row says with the fault on. */
+const MESSAGES: Record<string, RegExp> = {
+  'ROUTE-01': /reached no patient/,
+  'ROUTE-02': /returned tenant .*'s resource/,
+  'ROUTE-03': /issued for an unknown tenant .* reaches data/,
+  'ROUTE-04': /issued for no scope and it reaches data/,
+  'ROUTE-05': /answered HTTP 500 .*never a server error/,
+};
 
-describe.each(faults.flatMap((f) => VERSIONS.map((version) => ({ ...f, version }))))(
+describe('the ROUTE fault tests', () => {
+  it('cover every ROUTE requirement of the catalogue, each with a fault', () => {
+    expectEveryRequirementFaulted('ROUTE');
+    expectCovers('ROUTE', Object.keys(MESSAGES));
+  });
+});
+
+describe.each(faultsOf('ROUTE').flatMap((f) => VERSIONS.map((version) => ({ fault: f.name, version }))))(
   'reference partner with fault $fault ($version)',
-  ({ fault, message, version }) => {
+  ({ fault, version }) => {
     it(`${fault} fails`, async () => {
+      const message = MESSAGES[fault];
+      expect(message, `no expected message for ${fault}`).toBeDefined();
+      expect(expectedStatus(fault)).toBe('fail');
       p = await startReferencePartner({ faults: [fault] });
       const run = await certifyReference({ partner: p, version, only: 'ROUTE' });
       expect(statusOf(run.report, fault)).toBe('fail');
       const failed = rowsOf(run.report, fault).filter((r) => r.status === 'fail');
-      expect(failed[0]!.message).toMatch(message);
+      expect(failed[0]!.message).toMatch(message!);
       expect(failed.every((r) => r.evidence.length > 0)).toBe(true);
       for (const id of ROUTE.filter((r) => r !== fault)) {
         expect(['pass', 'skip'], `${id} under ${fault}`).toContain(statusOf(run.report, id));

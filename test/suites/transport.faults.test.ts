@@ -6,12 +6,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
+import { expectCovers, expectEveryRequirementFaulted } from './family-faults.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';
 
 let p: ReferencePartner | undefined;
 afterEach(async () => {
   await p?.close();
   p = undefined;
+});
+
+describe('the SEC fault tests', () => {
+  it('cover every SEC requirement: a fault, or the reason it has none', () => {
+    expectEveryRequirementFaulted('SEC');
+    expectCovers('SEC', ['SEC-03']);
+  });
 });
 
 describe.each(VERSIONS)('SEC on the reference partner over http (%s)', (version) => {

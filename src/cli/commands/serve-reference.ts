@@ -16,7 +16,7 @@ import {
   type ReferencePartner,
   type Variant,
 } from '../../reference/index.js';
-import { canonicalFaultNames } from '../../reference/faults.js';
+import { canonicalFaultNames } from '../../reference/faults/index.js';
 import { generateSecret } from '../../reference/oauth.js';
 import { createTestPki } from '../../reference/tls.js';
 import { processIo, type CliIo } from '../io.js';

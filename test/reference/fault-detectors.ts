@@ -1,7 +1,7 @@
 /**
- * One small check per requirement ID, written against the reference partner over HTTP: it returns the
- * problems it saw (none = the requirement holds). The fault tests run each probe against a conformant
- * partner (must hold) and against one with the fault of the same name (must not hold).
+ * One fault detector per requirement ID, written against the reference partner over HTTP: it returns
+ * the problems it saw (none = the requirement holds). The fault tests run each detector against a
+ * conformant partner (must hold) and against one with the fault of the same name (must not hold).
  */
 import { decodeJwt } from 'jose';
 import type { FhirVersion, ReferencePartner, ReferencePartnerOptions } from '../../src/reference/index.js';
@@ -19,7 +19,7 @@ import {
   tokenRequest,
 } from './helpers.js';
 
-export interface Probe {
+export interface FaultDetector {
   options?: ReferencePartnerOptions;
   /** Takes seconds (waits out a token or measures a delay): left out of the narrowness sweep. */
   slow?: boolean;
@@ -52,7 +52,7 @@ function interactionsOf(r: Json | undefined): string[] {
   return ((r?.interaction as Json[] | undefined) ?? []).map((i) => i.code as string);
 }
 
-/** Tenant B's data: the probes read it, so that ROUTE-01 (which hides tenant A) stays narrow. */
+/** Tenant B's data: the detectors read it, so that ROUTE-01 (which hides tenant A) stays narrow. */
 async function all(p: ReferencePartner, v: FhirVersion, type: string, query = ''): Promise<Json[]> {
   const t = await token(p, p.tenants[1]);
   const r = await fhirGet(p, v, `${type}?_count=1000${query ? `&${query}` : ''}`, t);
@@ -146,7 +146,7 @@ async function budget(
   return ms < limitMs ? [] : [`took ${ms} ms (budget ${limitMs})`];
 }
 
-export const probes: Record<string, Probe> = {
+export const detectors: Record<string, FaultDetector> = {
   'META-01': {
     async run(p, v) {
       const r = await fhirGet(p, v, 'metadata');
