@@ -37,7 +37,7 @@ import { runLoad } from '../src/latency/load.js';
 import { Timings } from '../src/latency/timings.js';
 import { round } from '../src/latency/percentiles.js';
 import { progressLine } from '../src/latency/progress.js';
-import { judge } from '../src/latency/rows.js';
+import { judgeLatency } from '../src/latency/rows.js';
 import { sampleSeries, type Interaction, type Series } from '../src/latency/sampler.js';
 import type { Status } from '../src/core/model.js';
 import { workingSecret } from '../src/auth/secret.js';
@@ -93,7 +93,7 @@ async function measured(
     signal: ctx.signal,
     onRequest: (done, planned) => line.update(done, planned),
   });
-  const { row, outcome } = judge(requirement, series, budget, {
+  const { row, outcome } = judgeLatency(requirement, series, budget, {
     ...(opts.subject ? { subject: opts.subject } : {}),
     ...(opts.extra ? { extra: opts.extra } : {}),
   });
@@ -275,7 +275,7 @@ export const latencyChecks = [
           }
           continue;
         }
-        const { row, outcome } = judge(
+        const { row, outcome } = judgeLatency(
           'LAT-06',
           pooled(cls, load.series, users),
           budgetFor(ctx.options, given.profile, cls),

@@ -13,7 +13,7 @@ import { evidenceOf, runSearch, settled } from '../src/partner/paged-search.js';
 import { isServed, perProbe, tenantProbes, valuesOf } from '../src/partner/patient-data.js';
 import type { Probe } from '../src/partner/probe.js';
 import { fillRequest, type FilledRequest } from '../src/profile/requests.js';
-import { allEvidence, judge } from '../src/partner/search-judge.js';
+import { allEvidence, judgeSearch } from '../src/partner/search-judge.js';
 import type { SearchQuery } from '../src/profile/model.js';
 
 /** A search check records each search it runs, for SRCH-CNT-1 and BATCH-1. */
@@ -70,7 +70,7 @@ async function searchRow(partner: PartnerAccess, probe: Probe, query: SearchQuer
   if (result.fatal) return fail(result.fatal, { subject, evidence: evidenceOf(result) });
   const version = partner.version;
   const type = partner.profile.resources.find((r) => r.type === query.resultType);
-  const judgement = await judge({
+  const judgement = await judgeSearch({
     partner,
     probe,
     values: valuesOf(probe),

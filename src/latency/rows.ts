@@ -15,7 +15,7 @@ export interface Judged {
   outcome: Outcome;
 }
 
-export function judge(
+export function judgeLatency(
   requirement: string,
   series: Series,
   budget: Budget,

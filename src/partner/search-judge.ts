@@ -93,7 +93,7 @@ export interface JudgeInput {
   version: FhirVersion;
 }
 
-export async function judge(input: JudgeInput): Promise<Judgement> {
+export async function judgeSearch(input: JudgeInput): Promise<Judgement> {
   const out: Judgement = { problems: [], notes: [], undecided: [], extra: [] };
   const { query, result, probe, version } = input;
   const expect = query.expect ?? {};

@@ -36,7 +36,7 @@ async function maybeToken(
   }
 }
 
-function judge(exchange: Exchange, what: string, fhir: boolean, subject: string): Outcome {
+function judgeErrorAnswer(exchange: Exchange, what: string, fhir: boolean, subject: string): Outcome {
   const extra = { subject, evidence: [exchange.evidence] };
   if (exchange.status === 0) return fail(`${what}: no HTTP answer (${describe(exchange)})`, extra);
   if (exchange.status < 400) {
@@ -86,7 +86,7 @@ export const errorBodyChecks = [
       const outcomes: Outcome[] = [];
       const ask = async (path: string, what: string, subject: string, withToken = true): Promise<void> => {
         const res = await ctx.http.request({ url: fhirUrl(ctx, path), ...(withToken ? auth : {}) });
-        outcomes.push(judge(res, `${what}${withToken ? note : ''}`, true, subject));
+        outcomes.push(judgeErrorAnswer(res, `${what}${withToken ? note : ''}`, true, subject));
       };
       await ask(`Patient/fhir-certify-${randomUUID()}`, 'a read of an unknown Patient id', 'unknown id');
       await ask('Patient?birthdate=not-a-date', 'a search with an invalid birthdate', 'bad search');
@@ -100,7 +100,12 @@ export const errorBodyChecks = [
           headers: { accept: 'application/json' },
         });
         outcomes.push(
-          judge(res, 'a token request with an unsupported grant_type and no client', false, 'token error'),
+          judgeErrorAnswer(
+            res,
+            'a token request with an unsupported grant_type and no client',
+            false,
+            'token error',
+          ),
         );
       }
       return outcomes;

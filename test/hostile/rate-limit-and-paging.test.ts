@@ -14,7 +14,7 @@ import { returnedResources } from '../../src/partner/facts.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { describe as describeExchange } from '../../src/http/exchange.js';
 import { retryAfterMs } from '../../src/http/retry.js';
-import { judge } from '../../src/latency/rows.js';
+import { judgeLatency } from '../../src/latency/rows.js';
 import { sampleSeries } from '../../src/latency/sampler.js';
 import { runSearch } from '../../src/partner/paged-search.js';
 import { fhirMediaType } from '../helpers/capability.js';
@@ -171,7 +171,7 @@ describe('429 Too Many Requests on data requests (asTenant)', () => {
           },
           { warmup: 0, samples: 5, budgetMs: 1000 },
         );
-        return judge('LAT-04', series, { p95: 1000, source: 'test' }).outcome;
+        return judgeLatency('LAT-04', series, { p95: 1000, source: 'test' }).outcome;
       },
     };
     const { rows } = await runTestChecks([latencyRow], options());

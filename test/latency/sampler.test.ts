@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import { Redactor } from '../../src/http/redact.js';
 import { runLoad } from '../../src/latency/load.js';
-import { judge } from '../../src/latency/rows.js';
+import { judgeLatency } from '../../src/latency/rows.js';
 import { sampleSeries, type Interaction } from '../../src/latency/sampler.js';
 import { startTinyServer, type TinyServer } from './tiny-server.js';
 
@@ -51,7 +51,7 @@ describe('sampleSeries', () => {
       expect(s.totalMs).toBeGreaterThanOrEqual(29);
       expect(s.headersMs!).toBeLessThan(s.totalMs);
     }
-    const { row, outcome } = judge('LAT-03', series, budget);
+    const { row, outcome } = judgeLatency('LAT-03', series, budget);
     expect(outcome.status).toBe('pass');
     expect(row).toMatchObject({
       requirement: 'LAT-03',
@@ -78,7 +78,7 @@ describe('sampleSeries', () => {
     expect(series.errors).toBe(1);
     expect(series.samples).toHaveLength(3);
     expect(series.stoppedEarly).toMatch(/failed request/);
-    const { row, outcome } = judge('LAT-03', series, budget);
+    const { row, outcome } = judgeLatency('LAT-03', series, budget);
     expect(outcome.status).toBe('fail');
     expect(outcome.message).toMatch(/1 of 3 requests failed.*HTTP 503/);
     expect(row.status).toBe('fail');
@@ -96,7 +96,7 @@ describe('sampleSeries', () => {
       budgetMs: budget.p95,
     });
     expect(series.timeouts).toBe(1);
-    expect(judge('LAT-01', series, budget).outcome.message).toMatch(/1 timed out/);
+    expect(judgeLatency('LAT-01', series, budget).outcome.message).toMatch(/1 timed out/);
   });
 
   it('stops once more samples are over budget than p95 allows, and only then', async () => {
@@ -111,7 +111,7 @@ describe('sampleSeries', () => {
     });
     expect(series.samples).toHaveLength(8);
     expect(series.stoppedEarly).toMatch(/2 samples over budget/);
-    expect(judge('LAT-03', series, { p95: 25, source: 'test' }).outcome.status).toBe('fail');
+    expect(judgeLatency('LAT-03', series, { p95: 25, source: 'test' }).outcome.status).toBe('fail');
   });
 
   it('records a request the harness could not send as a failed sample, not a crash', async () => {
@@ -122,7 +122,7 @@ describe('sampleSeries', () => {
     };
     const series = await sampleSeries(broken, { warmup: 0, samples: 3, budgetMs: 100 });
     expect(series.errors).toBe(1);
-    expect(judge('LAT-03', series, budget).outcome.message).toMatch(/no token for tenant t/);
+    expect(judgeLatency('LAT-03', series, budget).outcome.message).toMatch(/no token for tenant t/);
   });
 });
 
