@@ -28,6 +28,7 @@ import {
   medicationOrderType,
   versionFromDeclared,
 } from '../src/fhir/version.js';
+import { loadValidator } from '../src/fhir/validate.js';
 import { defaultProfileName, loadProfile } from '../src/profile/load.js';
 import type { Profile } from '../src/profile/model.js';
 
@@ -133,6 +134,7 @@ export const metadataChecks = defineChecks([
         ctx.state.fhirVersion = version;
         ctx.state.fhirVersionString = typeof declared === 'string' ? declared : undefined;
         ctx.state.profile ??= loadProfile(ctx.options.profile ?? defaultProfileName(version));
+        await loadValidator(version);
       }
       return judged(outcome, ctx.state.metadataEvidence);
     },

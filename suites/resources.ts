@@ -26,6 +26,7 @@ import {
 } from '../src/fhir/patient-data.js';
 import type { Probe } from '../src/fhir/probe.js';
 import { recordReturned, validityAgainst } from '../src/fhir/returned.js';
+import { loadValidator } from '../src/fhir/validate.js';
 import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
 import { counted } from '../src/report/wording.js';
 
@@ -410,6 +411,7 @@ export const resourceValidityChecks = defineChecks([
     requires: ['meta-02-fhir-version', 'route-01-tenant-data'],
     async run(ctx) {
       const version = versionOf(ctx);
+      await loadValidator(version);
       // The probe patients are returned resources too, and make this row meaningful on its own (--only RES-VAL).
       for (const probe of tenantProbes(ctx)) {
         recordReturned(ctx, probe.tenant, probe.patient, `the probe search (ROUTE-01)`);

@@ -12,6 +12,7 @@ import { fail, pass, type Check } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
 import { MAX_KEPT_MATCHES, runSearch, settled, type SearchResult } from '../../src/fhir/paged-search.js';
 import type { ReturnedResource } from '../../src/fhir/returned.js';
+import { loadValidator } from '../../src/fhir/validate.js';
 import { bodyPreview } from '../../src/http/answer.js';
 import type { Exchange, JsonResult } from '../../src/http/exchange.js';
 import { record, sampleOf, type Series } from '../../src/latency/sampler.js';
@@ -54,6 +55,8 @@ async function search(): Promise<{ result: SearchResult; returned: ReturnedResou
     async run(ctx: RunContext) {
       ctx.state.tokenUrl = `${partner!.origin}/oauth/token`;
       ctx.state.fhirVersion = 'stu3';
+      // As META-02 does once it knows the version: from then on, returned resources are judged at once.
+      await loadValidator('stu3');
       const result = await runSearch(ctx, TENANT_A, { method: 'GET', path: 'Patient', params: [] });
       out = { result, returned: [...(ctx.state.returned?.values() ?? [])] };
       return result.fatal ? fail(result.fatal) : pass('read');
