@@ -14,6 +14,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The generated validators are several MB of plain JavaScript: Node imports them as they are,
+    // as the built program does, instead of Vite transforming them again in every test file.
+    server: { deps: { external: [/\/src\/fhir\/generated\/[^/]+\.validator\.js$/] } },
     projects: [
       {
         extends: true,

@@ -4,7 +4,7 @@
 // --without-dev-ok is for npm's `prepare`: an install that left out devDependencies (no TypeScript)
 // cannot build, and that is not an error there.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,26 @@ const inputs = [
   'tsconfig.json',
   'tsconfig.build.json',
 ];
+
+/**
+ * Generated JavaScript modules (the FHIR validators) are plain ESM that TypeScript neither checks nor
+ * emits: they go into dist beside the compiled code that imports them.
+ */
+function copyGeneratedModules(dir) {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const sub = join(dir, entry.name);
+    if (entry.name !== 'generated') {
+      copyGeneratedModules(sub);
+      continue;
+    }
+    for (const name of readdirSync(join(root, sub))) {
+      if (!name.endsWith('.js')) continue;
+      mkdirSync(join(root, 'dist', sub), { recursive: true });
+      copyFileSync(join(root, sub, name), join(root, 'dist', sub, name));
+    }
+  }
+}
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -56,4 +76,5 @@ for (const generator of ['scripts/gen-fhir-schemas.ts']) {
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
 mkdirSync(join(root, 'dist'), { recursive: true });
+copyGeneratedModules('src');
 writeFileSync(stamp, new Date().toISOString());

@@ -18,6 +18,7 @@ import {
   serverRest,
 } from '../src/fhir/capability.js';
 import { capabilityType, fhirJsonMediaType, versionFromDeclared } from '../src/fhir/version.js';
+import { loadValidator } from '../src/fhir/validate.js';
 import { defaultProfileName, loadProfile } from '../src/profile/load.js';
 import type { Profile } from '../src/profile/model.js';
 import {
@@ -114,6 +115,7 @@ export const metadataChecks = [
       if (version) {
         ctx.provide(fhirVersion, { version, declared: typeof declared === 'string' ? declared : undefined });
         ctx.provide(profile, loadProfile(ctx.options.profile ?? defaultProfileName(version)));
+        await loadValidator(version);
       }
       return judged(outcome, evidence);
     },

@@ -26,6 +26,7 @@ import {
 } from '../src/partner/patient-data.js';
 import type { Probe } from '../src/partner/probe.js';
 import { recordReturned, validityAgainst } from '../src/partner/returned.js';
+import { loadValidator } from '../src/fhir/validate.js';
 import type { FieldRequirement, Profile, ProfileResource } from '../src/profile/model.js';
 import { counted } from '../src/core/wording.js';
 
@@ -414,6 +415,7 @@ export const resourceValidityChecks = [
     async run(ctx, { returned: found, ...given }) {
       const partner = partnerAccess(ctx, given);
       const version = partner.version;
+      await loadValidator(version);
       // The probe patients are returned resources too, and make this row meaningful on its own (--only RES-VAL).
       for (const probe of tenantProbes(partner)) {
         recordReturned(partner, probe.tenant, probe.patient, `the probe search (ROUTE-01)`);

@@ -2,12 +2,13 @@
  * Structural validation of FHIR DSTU2 and STU3 JSON resources: known elements only, right types and
  * cardinality, primitive formats, one value per `[x]` choice, required bindings, and nothing empty
  * (no `""`, `[]` or `{}`: FHIR JSON leaves an element out instead, ele-1). The validators are
- * ajv standalone code generated at build time by scripts/gen-fhir-schemas.ts.
+ * ajv standalone modules generated at build time by scripts/gen-fhir-schemas.ts, several MB each:
+ * `loadValidator` imports one when a version is first needed, so a run parses only its own.
  */
-import { gunzipSync } from 'node:zlib';
 import type { FhirVersion } from '../core/fhir-version.js';
-import * as dstu2 from './generated/dstu2.validator.js';
-import * as stu3 from './generated/stu3.validator.js';
+import type { ValidationError, Validator } from './generated/dstu2.validator.js';
+import { resourceTypes as dstu2Types } from './generated/dstu2.resource-types.js';
+import { resourceTypes as stu3Types } from './generated/stu3.resource-types.js';
 
 export type { FhirVersion };
 
@@ -18,41 +19,40 @@ export interface ValidationIssue {
   message: string;
 }
 
-interface AjvError {
-  instancePath: string;
-  schemaPath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
-interface StandaloneValidator {
-  (data: unknown): boolean;
-  errors?: AjvError[] | null;
-}
+const resourceTypes: Record<FhirVersion, readonly string[]> = { dstu2: dstu2Types, stu3: stu3Types };
 
-const sources: Record<FhirVersion, { validatorGzipBase64: string; resourceTypes: readonly string[] }> = {
-  dstu2,
-  stu3,
+const modules: Record<FhirVersion, () => Promise<{ validate: Validator }>> = {
+  dstu2: () => import('./generated/dstu2.validator.js'),
+  stu3: () => import('./generated/stu3.validator.js'),
 };
-const validators: Partial<Record<FhirVersion, StandaloneValidator>> = {};
+const loading: Partial<Record<FhirVersion, Promise<void>>> = {};
+const validators: Partial<Record<FhirVersion, Validator>> = {};
 
-/** Inflates and parses the version's validator on first use (about 0.1 s), then keeps it. */
-function validatorFor(version: FhirVersion): StandaloneValidator {
-  const cached = validators[version];
-  if (cached) return cached;
-  const module: { exports: unknown } = { exports: {} };
-  // The generated code is a CommonJS body with no imports; running it as a function keeps this
-  // module synchronous and defers the cost of parsing 4-5 MB of code until it is needed.
-  const source = gunzipSync(Buffer.from(sources[version].validatorGzipBase64, 'base64')).toString('utf8');
-  new Function('module', 'exports', source)(module, module.exports);
-  const validate = module.exports as StandaloneValidator;
-  validators[version] = validate;
+/**
+ * Imports the version's validator, once (about 0.1 s); every validating function below needs it
+ * loaded first. Called where a version becomes known: the run's FHIR version, the `validate` command.
+ */
+export function loadValidator(version: FhirVersion): Promise<void> {
+  loading[version] ??= modules[version]().then((m) => {
+    validators[version] = m.validate;
+  });
+  return loading[version];
+}
+
+/** Whether `loadValidator(version)` has finished, so that the version can be validated now. */
+export function isValidatorLoaded(version: FhirVersion): boolean {
+  return validators[version] !== undefined;
+}
+
+function validatorFor(version: FhirVersion): Validator {
+  const validate = validators[version];
+  if (!validate) throw new Error(`the ${version} validator is not loaded: await loadValidator first`);
   return validate;
 }
 
 /** The resource types the version defines. */
 export function resourceTypesOf(version: FhirVersion): readonly string[] {
-  return sources[version].resourceTypes;
+  return resourceTypes[version];
 }
 
 /**
@@ -60,7 +60,7 @@ export function resourceTypesOf(version: FhirVersion): readonly string[] {
  * Bundles) are validated by recursion, so a partner's resource nested thousands of levels deep can
  * exhaust the stack: that is an answer about the resource (it cannot be validated), not a crash.
  */
-function run(validate: StandaloneValidator, resource: unknown): boolean | 'too-deep' {
+function run(validate: Validator, resource: unknown): boolean | 'too-deep' {
   try {
     return validate(resource);
   } catch (err) {
@@ -108,8 +108,8 @@ const EMPTY_STRING = 'an empty string: FHIR JSON has no "", the element is left 
 const EMPTY_OBJECT = 'an empty object: an element has a value or children (ele-1), or is left out';
 
 const versionOnlyTypes: Record<FhirVersion, Set<string>> = {
-  dstu2: new Set(dstu2.resourceTypes.filter((t) => !stu3.resourceTypes.includes(t))),
-  stu3: new Set(stu3.resourceTypes.filter((t) => !dstu2.resourceTypes.includes(t))),
+  dstu2: new Set(dstu2Types.filter((t) => !stu3Types.includes(t))),
+  stu3: new Set(stu3Types.filter((t) => !dstu2Types.includes(t))),
 };
 
 /** The version a resource type, or any resource inside a Bundle, belongs to only. */
@@ -131,7 +131,7 @@ function versionByType(resource: unknown, depth = 0): FhirVersion | null {
  * Conformance are DSTU2, MedicationRequest and CapabilityStatement STU3), also inside a Bundle;
  * otherwise every version whose structure accepts it. Many resources are valid in both (an
  * Observation of a glucose value reads the same in DSTU2 and STU3): then both are returned, since
- * nothing in the resource says which one its author meant.
+ * nothing in the resource says which one its author meant. Needs both validators loaded.
  */
 export function acceptingVersions(resource: unknown): FhirVersion[] {
   const byType = versionByType(resource);
@@ -202,7 +202,7 @@ function datatypeOf(schemaPath: string): string | undefined {
   return m?.[1] && /^[a-z]/.test(m[1]) ? m[1] : undefined;
 }
 
-function toIssue(resource: unknown, e: AjvError): ValidationIssue {
+function toIssue(resource: unknown, e: ValidationError): ValidationIssue {
   const segments = pointerSegments(e.instancePath);
   const value = valueAt(resource, segments);
   const path = fhirPath(resource, segments);

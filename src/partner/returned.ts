@@ -2,14 +2,20 @@
  * Every resource the partner returned during the run, judged for RES-VAL-1 (structural validity).
  * Suites that fetch FHIR data call `recordReturned` with what came back; Bundles are judged as an
  * envelope (their entries' resources are judged separately), so each resource is validated once.
- * Once the FHIR version is known a resource is validated as it is recorded and only the verdict is
- * kept: holding the resources themselves until RES-VAL-1 runs kept every large answer alive.
+ * Once the FHIR version is known and its validator loaded (META-02 loads it) a resource is validated
+ * as it is recorded and only the verdict is kept: holding the resources themselves until RES-VAL-1
+ * runs kept every large answer alive.
  */
 import type { PartnerAccess } from './access.js';
 import { returnedResources } from './facts.js';
 import type { Evidence } from '../core/model.js';
 import { isObject, objects, type Json } from '../core/json.js';
-import { validateResource, type FhirVersion, type ValidationIssue } from '../fhir/validate.js';
+import {
+  isValidatorLoaded,
+  validateResource,
+  type FhirVersion,
+  type ValidationIssue,
+} from '../fhir/validate.js';
 
 /** What RES-VAL-1 needs of one resource's validation. */
 export interface Validity {
@@ -24,7 +30,7 @@ export interface ReturnedResource {
   /** Its resourceType. */
   type: string;
   id?: string;
-  /** Kept only while the version is not known; dropped once judged. */
+  /** Kept only while the version or its validator is not there yet; dropped once judged. */
   resource?: Json;
   validity?: Validity;
   /** `Patient/123`, or `Bundle <request>` for a Bundle envelope. */
@@ -49,13 +55,14 @@ export function recordReturned(
   if (!isObject(body) || typeof body.resourceType !== 'string') return;
   const returned = partner.ctx.collect(returnedResources);
   const { version } = partner;
+  const judgedNow = isValidatorLoaded(version);
   const add = (resource: Json, key: string): void => {
     const at = `${tenant}\u0000${key}`;
     if (returned.size >= MAX_RETURNED || returned.has(at)) return;
     const kept: ReturnedResource = { tenant, type: String(resource.resourceType), key, source };
     if (typeof resource.id === 'string') kept.id = resource.id;
     if (evidence) kept.evidence = evidence;
-    if (version) kept.validity = validityOf(resource, version);
+    if (judgedNow) kept.validity = validityOf(resource, version);
     else kept.resource = resource;
     returned.set(at, kept);
   };

@@ -10,9 +10,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
-import { validateResource } from '../../src/fhir/validate.js';
+import { loadValidator, validateResource } from '../../src/fhir/validate.js';
 import { sharedPath, sharedTitle } from '../helpers/shared.js';
 
 type Json = Record<string, unknown>;
@@ -137,6 +137,8 @@ function loadDir(dir: string): Array<{ file: string; resource: Json }> {
 
 const VERSIONS: FhirVersion[] = ['dstu2', 'stu3'];
 const fixtures = fileURLToPath(new URL('../fixtures/fhir/', import.meta.url));
+
+beforeAll(() => Promise.all([loadValidator('dstu2'), loadValidator('stu3')]));
 
 describe('no empty values (the project fixtures, every spot)', () => {
   it.each(VERSIONS)('an empty string, array or object anywhere is one issue at its path (%s)', (version) => {

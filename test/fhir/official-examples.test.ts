@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
-import { validateResource } from '../../src/fhir/validate.js';
+import { loadValidator, validateResource } from '../../src/fhir/validate.js';
 import { sharedPath, sharedTitle } from '../helpers/shared.js';
 
 const examplesRoot = sharedPath('fhir-examples');
@@ -111,6 +111,8 @@ function load(version: FhirVersion): { file: string; resource: Record<string, un
 }
 
 const clone = <T>(x: T): T => structuredClone(x);
+
+beforeAll(() => Promise.all([loadValidator('dstu2'), loadValidator('stu3')]));
 
 describe.skipIf(!present)(sharedTitle('official HL7 examples', examplesRoot), () => {
   for (const version of ['dstu2', 'stu3'] as const) {

@@ -12,6 +12,7 @@ import { defineCheck, fail, pass } from '../../src/engine/check.js';
 import { returnedResources } from '../../src/partner/facts.js';
 import { MAX_KEPT_MATCHES, runSearch, settled, type SearchResult } from '../../src/partner/paged-search.js';
 import type { ReturnedResource } from '../../src/partner/returned.js';
+import { loadValidator } from '../../src/fhir/validate.js';
 import { bodyPreview } from '../../src/http/answer.js';
 import type { Exchange, JsonResult } from '../../src/http/exchange.js';
 import { record, sampleOf, type Series } from '../../src/latency/sampler.js';
@@ -53,6 +54,8 @@ async function search(): Promise<{ result: SearchResult; returned: ReturnedResou
     requirement: 'SRCH-PAT-1',
     adds: [returnedResources],
     async run(ctx) {
+      // As META-02 does once it knows the version: from then on, returned resources are judged at once.
+      await loadValidator('stu3');
       const result = await runSearch(accessAt(ctx, `${partner!.origin}/oauth/token`), TENANT_A, {
         method: 'GET',
         path: 'Patient',

@@ -153,6 +153,7 @@ beforeAll(async () => {
 describe('npm pack', () => {
   it('ships the built CLI, the profiles, the schemas and the requirement catalogue, and no sources or tests', () => {
     expect(files).toContain(manifest.bin['fhir-certify']);
+    expect(files).toContain('dist/src/fhir/generated/dstu2.validator.js');
     expect(files).toContain('dist/src/fhir/generated/stu3.validator.js');
     expect(files.filter((f) => f.startsWith('dist/suites/')).length).toBeGreaterThan(5);
     expect(files).toEqual(

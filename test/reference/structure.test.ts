@@ -6,7 +6,7 @@
  * the same proof: contained resources, primitive extensions, periods and partial dates included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateResource } from '../../src/fhir/validate.js';
+import { loadValidator, validateResource } from '../../src/fhir/validate.js';
 import type { FhirVersion, ReferencePartner, Variant } from '../../src/reference/index.js';
 import { startReferencePartner } from '../../src/reference/index.js';
 import type { Json } from './helpers.js';
@@ -21,6 +21,8 @@ const served: Record<Variant, Record<FhirVersion, Json[]>> = {
 };
 /** The unusual variant pages by 5 at most: every page is read, within a bound. */
 const MAX_PAGES = 200;
+
+beforeAll(() => Promise.all([loadValidator('dstu2'), loadValidator('stu3')]));
 
 beforeAll(async () => {
   for (const variant of ['standard', 'unusual'] as const) {

@@ -9,7 +9,7 @@ import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FhirVersion } from '../../core/fhir-version.js';
 import { MAX_JSON_DEPTH, nestingBeyond } from '../../json/nesting.js';
-import { acceptingVersions, validateResource } from '../../fhir/validate.js';
+import { acceptingVersions, loadValidator, validateResource } from '../../fhir/validate.js';
 import type { ValidationIssue } from '../../fhir/validate.js';
 import { EXIT, ExitRequest, processIo } from '../io.js';
 import type { CliIo } from '../io.js';
@@ -137,6 +137,8 @@ async function validateFile(
       error: 'not a FHIR resource: a JSON object with a "resourceType" string is expected',
     };
   }
+  // Auto-detection may validate against either version, so it needs both validators.
+  await Promise.all((requested === 'auto' ? (['dstu2', 'stu3'] as const) : [requested]).map(loadValidator));
   const { version, issues, validIn } = validateAs(resource, requested);
   return {
     file: shownAs,
