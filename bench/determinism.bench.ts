@@ -5,7 +5,7 @@
  * first run of its configuration is printed with the rows that moved.
  *   node --import tsx bench/determinism.bench.ts [runs per configuration, default 20]
  */
-import type { FhirVersion, Variant } from '../src/reference/index.js';
+import type { FhirVersion, Variant } from '../src/reference-partner/index.js';
 import type { Report } from '../src/core/model.js';
 import { fullRun } from '../test/reference/full-run.js';
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDiff } from '../src/cli/commands/diff.js';
 import { main } from '../src/cli/program.js';
-import { startReferencePartner, type ReferencePartner } from '../src/reference/index.js';
-import { createTestPki } from '../src/reference/tls.js';
+import { startReferencePartner, type ReferencePartner } from '../src/reference-partner/index.js';
+import { createTestPki } from '../src/reference-partner/tls.js';
 
 const pairs = Math.min(100, Math.max(1, Number(process.argv[2] ?? 20)));
 const pki = await createTestPki();

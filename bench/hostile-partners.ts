@@ -10,8 +10,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { capabilityStatement } from '../src/reference/capability.js';
-import { NO_FAULTS } from '../src/reference/faults/index.js';
+import { capabilityStatement } from '../src/reference-partner/capability.js';
+import { NO_FAULTS } from '../src/reference-partner/faults/index.js';
 
 export type HostileMode = 'entries' | 'nesting' | 'links' | 'big';
 export const hostileModes: readonly HostileMode[] = ['entries', 'nesting', 'links', 'big'];

@@ -4,7 +4,7 @@
  * until its parent closes stdin. Bench-only: the secret it prints is a throwaway of this process.
  *   node --import tsx bench/partner-process.ts
  */
-import { startReferencePartner } from '../src/reference/index.js';
+import { startReferencePartner } from '../src/reference-partner/index.js';
 
 const partner = await startReferencePartner();
 process.stdout.write(

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { startReferencePartner } from '../src/reference/index.js';
+import { startReferencePartner } from '../src/reference-partner/index.js';
 
 const iterations = Number(process.argv[2] ?? 2000);
 

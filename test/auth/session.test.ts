@@ -8,8 +8,8 @@ import { workingSecret } from '../../src/auth/secret.js';
 import { asTenant, fhirUrl, makeTokenProvider } from '../../src/auth/session.js';
 import { defineCheck, fail, pass } from '../../src/engine/check.js';
 import { tokenUrl } from '../../src/partner/facts.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
-import { rotateSecret } from '../../src/reference/rotate.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
+import { rotateSecret } from '../../src/reference-partner/rotate.js';
 import { metadataChecks } from '../../suites/metadata.js';
 import { runTestChecks } from '../helpers/engine.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
-import { canonicalFaultNames } from '../../src/reference/faults/index.js';
+import { canonicalFaultNames } from '../../src/reference-partner/faults/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fhir-certify-exit-codes-'));
 const file = (name: string, text: string): string => {

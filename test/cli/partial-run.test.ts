@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { certifyReference } from '../suites/security-run.js';
 
 describe('fhir-certify run --only AUTH against the reference partner', () => {

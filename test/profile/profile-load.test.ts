@@ -12,7 +12,7 @@ import { hasValue } from '../../src/fhir/fhirpath.js';
 import { profilesDir } from '../../src/core/paths.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import { runCli, rowsOf } from '../helpers/cli.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';

@@ -4,7 +4,11 @@
  * conformant partner (must hold) and against one with the fault of the same name (must not hold).
  */
 import { decodeJwt } from 'jose';
-import type { FhirVersion, ReferencePartner, ReferencePartnerOptions } from '../../src/reference/index.js';
+import type {
+  FhirVersion,
+  ReferencePartner,
+  ReferencePartnerOptions,
+} from '../../src/reference-partner/index.js';
 import type { Json } from './helpers.js';
 import {
   entries,

@@ -4,8 +4,8 @@
  * known, unavoidable overlaps are listed with their reason.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReferencePartner } from '../../src/reference/index.js';
-import { listFaults, startReferencePartner } from '../../src/reference/index.js';
+import type { ReferencePartner } from '../../src/reference-partner/index.js';
+import { listFaults, startReferencePartner } from '../../src/reference-partner/index.js';
 import { detectors } from './fault-detectors.js';
 
 const ALLOWED_OVERLAP: Record<string, string[]> = {

@@ -5,9 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { requirements } from '../../src/core/requirements.js';
-import { FAULTS, NOT_FAULTABLE } from '../../src/reference/faults/index.js';
-import type { ReferencePartner, ReferencePartnerOptions } from '../../src/reference/index.js';
-import { listFaults, startReferencePartner } from '../../src/reference/index.js';
+import { FAULTS, NOT_FAULTABLE } from '../../src/reference-partner/faults/index.js';
+import type { ReferencePartner, ReferencePartnerOptions } from '../../src/reference-partner/index.js';
+import { listFaults, startReferencePartner } from '../../src/reference-partner/index.js';
 import { detectors } from './fault-detectors.js';
 
 const VERSIONS = ['dstu2', 'stu3'] as const;

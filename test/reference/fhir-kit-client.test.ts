@@ -5,8 +5,8 @@
  */
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferencePartner } from '../../src/reference/index.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import type { ReferencePartner } from '../../src/reference-partner/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import { token } from './helpers.js';
 
 type Bundle = {

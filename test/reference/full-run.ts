@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/program.js';
-import type { FhirVersion, ReferencePartnerOptions } from '../../src/reference/index.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import type { FhirVersion, ReferencePartnerOptions } from '../../src/reference-partner/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import type { Report } from '../../src/core/model.js';
 
 export interface FullRun {

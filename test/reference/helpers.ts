@@ -1,5 +1,5 @@
 /** HTTP helpers for the reference partner tests: real requests over loopback with global fetch. */
-import type { FhirVersion, ReferencePartner } from '../../src/reference/index.js';
+import type { FhirVersion, ReferencePartner } from '../../src/reference-partner/index.js';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

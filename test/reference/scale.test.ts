@@ -1,7 +1,7 @@
 /** 1000 patients per tenant: the partner starts, pages and searches correctly at that size. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferencePartner } from '../../src/reference/index.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import type { ReferencePartner } from '../../src/reference-partner/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import type { Json } from './helpers.js';
 import { entries, fhirGet, get, postJson, token } from './helpers.js';
 

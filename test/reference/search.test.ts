@@ -1,7 +1,7 @@
 /** Search semantics, paging and batch of the conformant reference partner. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferencePartner } from '../../src/reference/index.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import type { ReferencePartner } from '../../src/reference-partner/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import type { Json } from './helpers.js';
 import { entries, fhirGet, get, postForm, postJson, token } from './helpers.js';
 

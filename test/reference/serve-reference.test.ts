@@ -9,7 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { ExitRequest } from '../../src/cli/io.js';
 import { serveReferenceCommand } from '../../src/cli/commands/serve-reference.js';
 import { main } from '../../src/cli/program.js';
-import { listFaults, listVariations } from '../../src/reference/index.js';
+import { listFaults, listVariations } from '../../src/reference-partner/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

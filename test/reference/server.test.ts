@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferencePartner } from '../../src/reference/index.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import type { ReferencePartner } from '../../src/reference-partner/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import type { Json } from './helpers.js';
 import {
   entries,

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadValidator, validateResource } from '../../src/fhir/validate.js';
-import type { FhirVersion, ReferencePartner, Variant } from '../../src/reference/index.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import type { FhirVersion, ReferencePartner, Variant } from '../../src/reference-partner/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import type { Json } from './helpers.js';
 import { fhirGet, get, medicationType, token } from './helpers.js';
 import { sharedTitle } from '../helpers/shared.js';

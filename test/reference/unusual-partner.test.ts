@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { requirements } from '../../src/core/requirements.js';
-import { listVariations, startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import {
+  listVariations,
+  startReferencePartner,
+  type ReferencePartner,
+} from '../../src/reference-partner/index.js';
 import { fullRun, unclean } from './full-run.js';
 import { entries, fhirGet, get, postJson, tokenRequest, type Json } from './helpers.js';
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDiff } from '../../src/cli/commands/diff.js';
 import type { ReportDiff } from '../../src/report/diff.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
-import { createTestPki, type TestPki } from '../../src/reference/tls.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
+import { createTestPki, type TestPki } from '../../src/reference-partner/tls.js';
 import type { CliRun } from '../helpers/cli.js';
 import { certifyReference } from '../suites/security-run.js';
 

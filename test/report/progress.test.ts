@@ -12,7 +12,7 @@ import { main } from '../../src/cli/program.js';
 import { defineCheck, pass, type Check } from '../../src/engine/check.js';
 import type { CheckRow, Status } from '../../src/core/model.js';
 import { clock, logProgress, terminalProgress } from '../../src/report/progress.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 
 const check = (requirement: string): Check =>
   defineCheck({ id: requirement.toLowerCase(), requirement, run: () => Promise.resolve(pass('')) });

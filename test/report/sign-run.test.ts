@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../../src/cli/commands/verify.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { runCli } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';
 

@@ -13,7 +13,7 @@ import { certify } from '../../src/certify.js';
 import { resolveRunOptions } from '../../src/config/resolve.js';
 import { defineCheck, fail, pass } from '../../src/engine/check.js';
 import { probes, tokens } from '../../src/partner/facts.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { allChecks } from '../../suites/index.js';
 import { rowsOf, statusOf, type CliRun } from '../helpers/cli.js';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';

@@ -4,8 +4,8 @@
  * recommended). Expiry (AUTH-09) and rotation (AUTH-10) are automated here the way a user would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
-import { rotateSecret } from '../../src/reference/rotate.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
+import { rotateSecret } from '../../src/reference-partner/rotate.js';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import {

@@ -1,6 +1,6 @@
 /** Runs the RES/SRCH/BATCH suites against the embedded reference partner, with or without faults. */
 import type { FhirVersion } from '../../src/core/fhir-version.js';
-import { startReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner } from '../../src/reference-partner/index.js';
 import type { Report } from '../../src/core/model.js';
 import { runCli } from '../helpers/cli.js';
 

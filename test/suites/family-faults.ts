@@ -4,8 +4,8 @@
  */
 import { expect } from 'vitest';
 import { requirements } from '../../src/core/requirements.js';
-import { NOT_FAULTABLE } from '../../src/reference/faults/index.js';
-import { listFaults, type FaultInfo } from '../../src/reference/index.js';
+import { NOT_FAULTABLE } from '../../src/reference-partner/faults/index.js';
+import { listFaults, type FaultInfo } from '../../src/reference-partner/index.js';
 
 /** The catalogue's requirement IDs of one family, in catalogue order. */
 export function familyRequirements(family: string): string[] {

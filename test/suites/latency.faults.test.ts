@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import type { CheckRow } from '../../src/core/model.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { latencyChecks } from '../../suites/latency.js';
 import { runCli } from '../helpers/cli.js';
 import { runTestChecks } from '../helpers/engine.js';

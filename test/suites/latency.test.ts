@@ -9,7 +9,7 @@ import { runChecks } from '../../src/engine/run-checks.js';
 import { HttpClient } from '../../src/http/client.js';
 import { Redactor } from '../../src/http/redact.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { latencyChecks } from '../../suites/latency.js';
 import { runCli, rowsOf } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';

@@ -4,7 +4,7 @@
  * recommended), with evidence. The msw tests in metadata.test.ts cover the other ways to break META.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import {
   expectedStatus,

@@ -3,7 +3,7 @@
  * every served resource type, both directions); each ROUTE-xx fault fails its own row.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import {
   expectCovers,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { requirements } from '../../src/core/requirements.js';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
-import { listFaults } from '../../src/reference/index.js';
+import { listFaults } from '../../src/reference-partner/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import { expectContract } from '../helpers/contract.js';
 import { certifyReference, faultCases } from './data-run.js';

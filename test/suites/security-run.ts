@@ -1,6 +1,6 @@
 /** Shared by the AUTH, ROUTE and SEC tests: certify the reference partner, and prove no credential leaked. */
 import { expect } from 'vitest';
-import type { ReferencePartner } from '../../src/reference/index.js';
+import type { ReferencePartner } from '../../src/reference-partner/index.js';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 

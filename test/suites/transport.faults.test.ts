@@ -4,7 +4,7 @@
  * error OperationOutcomes). The TLS side of SEC-01/SEC-02 is tested over real HTTPS in test/tls/.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import { expectCovers, expectEveryRequirementFaulted } from './family-faults.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from './security-run.js';

@@ -5,7 +5,7 @@ import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { createTestPki } from '../../src/reference/tls.js';
+import { createTestPki } from '../../src/reference-partner/tls.js';
 
 describe('a throw-away CA and server certificate, made in-process', () => {
   it('signs a server certificate for localhost, 127.0.0.1 and ::1 and writes the CA for --ca', async () => {
@@ -34,7 +34,7 @@ describe('a throw-away CA and server certificate, made in-process', () => {
   it('needs no openssl program: made with PATH lacking it, its certificate passes a real HTTPS handshake', () => {
     // A child with no PATH at all: an openssl spawned there would not be found.
     const script = `
-      import { createTestPki } from ${JSON.stringify(new URL('../../src/reference/tls.ts', import.meta.url).href)};
+      import { createTestPki } from ${JSON.stringify(new URL('../../src/reference-partner/tls.ts', import.meta.url).href)};
       import { execFileSync } from 'node:child_process';
       let openssl = 'found';
       try { execFileSync('openssl', ['version'], { stdio: 'ignore' }); } catch { openssl = 'missing'; }

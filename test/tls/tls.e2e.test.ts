@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferencePartner, type ReferencePartner } from '../../src/reference/index.js';
-import { createTestPki, type TestPki } from '../../src/reference/tls.js';
+import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
+import { createTestPki, type TestPki } from '../../src/reference-partner/tls.js';
 import { probeTls } from '../../src/transport/tls-probe.js';
 import { rowsOf, runCli, statusOf } from '../helpers/cli.js';
 import { certifyReference, expectNoCredentials, VERSIONS } from '../suites/security-run.js';

@@ -11,9 +11,9 @@ import { allChecks } from '../../../suites/index.js';
 import { certify } from '../../certify.js';
 import { ConfigError } from '../../core/config-error.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
-import { startReferencePartner, VARIANTS, type Variant } from '../../reference/index.js';
-import { rotateSecret } from '../../reference/rotate.js';
-import { createTestPki } from '../../reference/tls.js';
+import { startReferencePartner, VARIANTS, type Variant } from '../../reference-partner/index.js';
+import { rotateSecret } from '../../reference-partner/rotate.js';
+import { createTestPki } from '../../reference-partner/tls.js';
 import { ExitRequest, type CliIo } from '../io.js';
 import { faultNamesOrFail } from './serve-reference.js';
 

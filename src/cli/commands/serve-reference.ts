@@ -15,10 +15,10 @@ import {
   VARIANTS,
   type ReferencePartner,
   type Variant,
-} from '../../reference/index.js';
-import { canonicalFaultNames } from '../../reference/faults/index.js';
-import { generateSecret } from '../../reference/oauth.js';
-import { createTestPki } from '../../reference/tls.js';
+} from '../../reference-partner/index.js';
+import { canonicalFaultNames } from '../../reference-partner/faults/index.js';
+import { generateSecret } from '../../reference-partner/oauth.js';
+import { createTestPki } from '../../reference-partner/tls.js';
 import { processIo, type CliIo } from '../io.js';
 
 const SECRET_ENV = 'FHIR_CERTIFY_CLIENT_SECRET';

@@ -69,7 +69,7 @@ export interface ReferencePartner {
   /** The current secret (it changes when /oauth/rotate is used). */
   readonly clientSecret: string;
   tenants: [string, string];
-  /** POST here to rotate the client secret (see src/reference/oauth.ts for the protocol). */
+  /** POST here to rotate the client secret (see src/reference-partner/oauth.ts for the protocol). */
   rotationUrl: string;
   faults: string[];
   variant: Variant;
