@@ -7,7 +7,7 @@
  */
 import type { FhirVersion, Variant } from '../src/reference-partner/index.js';
 import type { Report } from '../src/core/model.js';
-import { fullRun } from '../test/reference/full-run.js';
+import { fullRun } from '../test/reference-partner/full-run.js';
 
 const runs = Number(process.argv[2] ?? process.env.DETERMINISM_RUNS ?? 20);
 if (!Number.isInteger(runs) || runs < 2)

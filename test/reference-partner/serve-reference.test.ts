@@ -78,7 +78,7 @@ describe('serve-reference', () => {
       [
         '--import',
         'tsx',
-        join(ROOT, 'test/reference/serve-reference.main.ts'),
+        join(ROOT, 'test/reference-partner/serve-reference.main.ts'),
         '--port',
         '0',
         '--patients',
