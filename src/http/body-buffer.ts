@@ -1,0 +1,65 @@
+/**
+ * Where an attempt puts the body bytes as they arrive. A large body is copied into one buffer of the
+ * length its Content-Length announced, as it arrives: holding every socket chunk until the last one
+ * and then concatenating them held each large body twice, and the chunks, having lived through a few
+ * collections by then, were freed only by a full one. A body only timed (a latency sample) keeps just
+ * the head its evidence shows and counts the rest.
+ */
+import { headerValue, type RawHeaders } from './raw-headers.js';
+
+/** Below this, chunks are kept and joined at the end: most answers are a chunk or two. */
+const GATHER_FROM = 256 * 1024;
+
+export class BodyBuffer {
+  /** Body bytes seen, kept or not. */
+  length = 0;
+  private chunks: Buffer[] = [];
+  private gathered: Buffer | undefined;
+  private filled = 0;
+
+  /**
+   * `maxBytes`: the answer's size cap, so an announced length past it allocates nothing; `keep`: keep
+   * only the first this many bytes (undefined keeps all of it).
+   */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly keep?: number,
+  ) {}
+
+  /** Appends the next bytes; `headers` are the answer's, for the length it announced. */
+  add(chunk: Buffer, headers: RawHeaders): void {
+    const before = this.length;
+    this.length += chunk.length;
+    if (this.keep !== undefined) {
+      if (before < this.keep) this.chunks.push(chunk.subarray(0, this.keep - before));
+      return;
+    }
+    if (!this.gathered && this.length >= GATHER_FROM) this.gathered = this.gatherInto(headers);
+    if (this.gathered && this.filled + chunk.length <= this.gathered.length) {
+      this.filled += chunk.copy(this.gathered, this.filled);
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  /** The bytes kept, as one buffer. */
+  bytes(): Buffer {
+    if (!this.gathered) return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const head = this.gathered.subarray(0, this.filled);
+    // Bytes past the announced length (the parser refuses them, but a cut answer may still say so).
+    return this.chunks.length === 0 ? head : Buffer.concat([head, ...this.chunks]);
+  }
+
+  /** A buffer of the announced length holding the chunks so far, or undefined when none was announced. */
+  private gatherInto(headers: RawHeaders): Buffer | undefined {
+    const announced = Number(headerValue(headers, 'content-length'));
+    if (!Number.isSafeInteger(announced) || announced < this.length || announced > this.maxBytes) {
+      return undefined;
+    }
+    // Its own memory, not a slice of the shared pool, so it is freed with the answer.
+    const into = Buffer.allocUnsafeSlow(announced);
+    for (const chunk of this.chunks) this.filled += chunk.copy(into, this.filled);
+    this.chunks = [];
+    return into;
+  }
+}
