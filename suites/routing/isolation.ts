@@ -7,7 +7,8 @@
 import { asTenant, fhirUrl } from '../../src/auth/session.js';
 import { defineChecks, fail, na, pass, type Outcome } from '../../src/engine/check.js';
 import type { RunContext } from '../../src/engine/context.js';
-import { describe, type Exchange } from '../../src/http/exchange.js';
+import { describe } from '../../src/http/exchange.js';
+import type { Evidence } from '../../src/report/model.js';
 import { bundleEntries, isResource, type ResourceLike } from '../../src/fhir/bundle.js';
 import { resourceEntry } from '../../src/fhir/capability.js';
 import type { Probe } from '../../src/fhir/probe.js';
@@ -64,8 +65,9 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   const owner = probe.tenant;
   const subject = `${type} of tenant ${short(owner)}… via tenant ${short(other)}…`;
   const values = probeValues(probe.patient, probe.id);
-  const exchanges: Exchange[] = [];
-  const evidence = (): Outcome['evidence'] => exchanges.map((e) => e.evidence);
+  // Evidence, not the answers: each may hold a 20 MiB body and its parsed value until the check ends.
+  const seen: Evidence[] = [];
+  const evidence = (): Outcome['evidence'] => [...seen];
 
   let samples: ResourceLike[];
   let sampledFrom = '';
@@ -74,7 +76,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   if (type === 'Patient') {
     samples = [probe.patient as ResourceLike];
   } else {
-    const sampled = await sampleOwn(ctx, probe, type, values, exchanges);
+    const sampled = await sampleOwn(ctx, probe, type, values, seen);
     if (sampled.samples.length === 0) {
       return na(
         `tenant ${short(owner)}… has no ${type} to cross-check, so its isolation is untested: ${sampled.tried.join(', then ')}`,
@@ -99,7 +101,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   for (const resource of samples) {
     const path = `${type}/${encodeURIComponent(String(resource.id))}`;
     const res = await asTenant(ctx, other, { url: fhirUrl(ctx, path) });
-    exchanges.push(res);
+    seen.push(res.evidence);
     const body = res.status === 200 ? res.json() : undefined;
     if (body?.ok && isResource(body.value) && leakIn([body.value])) {
       problems.push(`GET ${path} returned tenant ${short(owner)}…'s resource`);
@@ -110,7 +112,7 @@ async function crossCheck(ctx: RunContext, probe: Probe, other: string, type: st
   // Searches with the owner's identifying values.
   for (const search of leakSearches(ctx, type, leakValues, samples)) {
     const res = await asTenant(ctx, other, request(ctx, search, leakValues));
-    exchanges.push(res);
+    seen.push(res.evidence);
     if (res.status >= 500 || res.status === 0) {
       problems.push(`${label(search)} answered ${describe(res)}; isolation cannot be confirmed`);
       continue;
@@ -142,12 +144,12 @@ async function sampleOwn(
   probe: Probe,
   type: string,
   values: ProbeValues,
-  exchanges: Exchange[],
+  seen: Evidence[],
 ): Promise<{ samples: ResourceLike[]; from: string; tried: string[]; values: ProbeValues }> {
   const tried: string[] = [];
   const attempt = async (search: RequestTemplate, asked: ProbeValues): Promise<ResourceLike[]> => {
     const own = await asTenant(ctx, probe.tenant, request(ctx, search, asked));
-    exchanges.push(own);
+    seen.push(own.evidence);
     const body = own.status === 200 ? own.json() : undefined;
     const found = body?.ok
       ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
@@ -163,7 +165,7 @@ async function sampleOwn(
   const wide = await attempt(tenantWideSearch(type), values);
   if (wide.length > 0)
     return { samples: wide, from: ` (Patient/${probe.id} has none; sampled tenant-wide)`, tried, values };
-  for (const id of await otherPatients(ctx, probe, exchanges)) {
+  for (const id of await otherPatients(ctx, probe, seen)) {
     const theirs = { ...values, id };
     const found = await attempt(own, theirs);
     if (found.length > 0) {
@@ -179,11 +181,11 @@ async function sampleOwn(
 }
 
 /** A few other patients of the probe's tenant, for types the partner only searches per patient. */
-async function otherPatients(ctx: RunContext, probe: Probe, exchanges: Exchange[]): Promise<string[]> {
+async function otherPatients(ctx: RunContext, probe: Probe, seen: Evidence[]): Promise<string[]> {
   const res = await asTenant(ctx, probe.tenant, {
     url: fhirUrl(ctx, `Patient?_count=${OTHER_PATIENTS + 1}`),
   });
-  exchanges.push(res);
+  seen.push(res.evidence);
   const body = res.status === 200 ? res.json() : undefined;
   if (!body?.ok) return [];
   return bundleEntries(body.value, { resourceType: 'Patient' })
