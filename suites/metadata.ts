@@ -4,7 +4,7 @@
  */
 import { defineChecks, fail, pass, warn, type Outcome } from '../src/engine/check.js';
 import { endpointOf, unreachableCause, unreachableMessage } from '../src/engine/diagnosis.js';
-import type { FhirVersion } from '../src/engine/state.js';
+import { readOnlyBy, type FhirVersion } from '../src/engine/state.js';
 import { contentType, describe, keptAnswer, type KeptAnswer } from '../src/http/exchange.js';
 import type { Evidence } from '../src/report/model.js';
 import {
@@ -33,7 +33,7 @@ import type { Profile } from '../src/profile/model.js';
 
 declare module '../src/engine/state.js' {
   interface RunState {
-    /** The capability statement as the partner sent it (META-01). */
+    /** The capability statement as the partner sent it (META-01); only META reads it, and it is dropped after. */
     capability?: Json;
     /** The `rest` entry with mode = server (META-03). */
     restServer?: Json;
@@ -97,6 +97,7 @@ export const metadataChecks = defineChecks([
         );
       }
       ctx.state.capability = parsed.value;
+      readOnlyBy(ctx.state, 'capability', metadataCheckIds);
       return pass(`HTTP 200 with a ${type}, no Authorization header sent`);
     },
   },
@@ -337,3 +338,6 @@ function patientSearchParams(profile: Profile | undefined, version: FhirVersion)
   if (fromProfile) return fromProfile;
   return ['_id', 'family', 'given', 'birthdate', 'identifier', version === 'dstu2' ? 'name' : 'gender'];
 }
+
+/** The checks that read `state.capability`: it is dropped once they have run. */
+const metadataCheckIds: ReadonlySet<string> = new Set(metadataChecks.map((check) => check.id));

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { asTenant, fhirUrl } from '../src/auth/session.js';
 import { defineChecks, fail, na, pass, type Check, type Outcome } from '../src/engine/check.js';
 import type { RunContext } from '../src/engine/context.js';
+import { readOnlyBy } from '../src/engine/state.js';
 import { requirements } from '../src/engine/requirements.js';
 import { describe, type Exchange } from '../src/http/exchange.js';
 import type { Evidence } from '../src/report/model.js';
@@ -17,7 +18,7 @@ import { evaluatePath, hasValue } from '../src/fhir/fhirpath.js';
 import { ref } from '../src/fhir/paged-search.js';
 import {
   isServed,
-  patientData,
+  patientData as fetchPatientData,
   perProbe,
   subjectFor,
   tenantProbes,
@@ -466,3 +467,11 @@ export const resourceValidityChecks = defineChecks([
     },
   },
 ]);
+
+/** The checks that read `state.patientData`: it is dropped once they have run. */
+const resourceCheckIds: ReadonlySet<string> = new Set(resourceChecks.map((check) => check.id));
+
+function patientData(...args: Parameters<typeof fetchPatientData>): ReturnType<typeof fetchPatientData> {
+  readOnlyBy(args[0].state, 'patientData', resourceCheckIds);
+  return fetchPatientData(...args);
+}

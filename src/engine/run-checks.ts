@@ -12,7 +12,7 @@ import type { RunContext } from './context.js';
 import { blockedNeeds, DEFAULT_NEEDS, skippedFor } from './diagnosis.js';
 import type { RunOptions } from './options.js';
 import { requirement } from './requirements.js';
-import type { RunState } from './state.js';
+import { dropUnread, type RunState } from './state.js';
 
 /** More exchanges than this in one row are summarised: the report stays readable and bounded. */
 const MAX_EVIDENCE_PER_ROW = 12;
@@ -76,7 +76,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
   const lostToDiagnosis = new Set<string>();
 
   try {
-    for (const check of checks) {
+    for (const [index, check] of checks.entries()) {
       input.watch?.checkStarted(check);
       const started = performance.now();
       const base = {
@@ -130,6 +130,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
       rows.push(...made);
       input.watch?.checkFinished(check, made);
       outcomeOf.set(check.id, summarise(made));
+      dropUnread(state, checks.slice(index + 1));
     }
   } finally {
     clearTimeout(runTimer);

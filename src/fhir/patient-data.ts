@@ -32,7 +32,10 @@ export type TypeData =
 
 declare module '../engine/state.js' {
   interface RunState {
-    /** tenant → type → the probe's instances of that type (a promise, so concurrent checks share it). */
+    /**
+     * tenant → type → the probe's instances of that type (a promise, so concurrent checks share it).
+     * Only the RES checks read it (suites/resources.ts), and it is dropped once they have run.
+     */
     patientData?: Map<string, Map<string, Promise<TypeData>>>;
   }
 }

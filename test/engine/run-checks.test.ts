@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fail, pass, type Check } from '../../src/engine/check.js';
 import { selectChecks } from '../../src/engine/select.js';
+import { readOnlyBy } from '../../src/engine/state.js';
 import { runTestChecks } from '../helpers/engine.js';
 
 const ok = (id: string, requirement: string, requires?: string[]): Check => ({
@@ -83,6 +84,36 @@ describe('the check engine', () => {
     expect(dns.rows.map((r) => r.status)).toEqual(['fail', 'pass', 'skip', 'skip']);
     const tls = await runTestChecks([unreachable('tls'), ...after]);
     expect(tls.rows.map((r) => r.status)).toEqual(['fail', 'pass', 'pass', 'skip']);
+  });
+
+  it('drops state only some checks read once none of them is left to run, and not before', async () => {
+    const seen: string[] = [];
+    const look = (id: string, requirement: string): Check => ({
+      id,
+      requirement,
+      title: id,
+      run: async (ctx) => {
+        seen.push(`${id}:${ctx.state.capability === undefined ? 'gone' : 'held'}`);
+        return pass('looked');
+      },
+    });
+    await runTestChecks([
+      {
+        id: 'store',
+        requirement: 'META-01',
+        title: 'stores',
+        run: async (ctx) => {
+          ctx.state.capability = { resourceType: 'CapabilityStatement' };
+          readOnlyBy(ctx.state, 'capability', new Set(['store', 'meta']));
+          return pass('stored');
+        },
+      },
+      look('auth', 'AUTH-01'),
+      // A reader runs after a check that does not read it: the field is still there for the reader.
+      look('meta', 'META-02'),
+      look('after', 'ROUTE-01'),
+    ]);
+    expect(seen).toEqual(['auth:held', 'meta:held', 'after:gone']);
   });
 
   it('turns a thrown error into an error row for that check only, with the secret masked', async () => {
