@@ -5,6 +5,7 @@
  * collections by then, were freed only by a full one. A body only timed (a latency sample) keeps just
  * the head its evidence shows and counts the rest.
  */
+import { collectSooner, LARGE_BODY } from './collect-sooner.js';
 import { headerValue, type RawHeaders } from './raw-headers.js';
 
 /** Below this, chunks are kept and joined at the end: most answers are a chunk or two. */
@@ -23,6 +24,7 @@ const ALWAYS_MAPPED = 32 * 1024 * 1024 + 4096;
 
 /** An uninitialised buffer of `size` bytes that is returned to the system when it is freed. */
 function mappedBuffer(size: number): Buffer {
+  if (size >= LARGE_BODY) collectSooner();
   return Buffer.allocUnsafeSlow(Math.max(size, ALWAYS_MAPPED)).subarray(0, size);
 }
 
