@@ -10,7 +10,7 @@ import type { RunContext } from '../src/engine/context.js';
 import { optional, type Given } from '../src/engine/facts.js';
 import {
   batchJudged,
-  capabilityStatement,
+  metadataServed,
   fhirVersion,
   latencyVerdicts,
   probes,
@@ -160,7 +160,7 @@ export const latencyChecks = [
   defineCheck({
     id: 'lat-01-metadata',
     requirement: 'LAT-01',
-    uses: { ...budgetFacts, capability: capabilityStatement },
+    uses: { ...budgetFacts, metadataServed },
     adds: [latencyVerdicts],
     run: (ctx, { profile }) =>
       measured(ctx, profile, 'LAT-01', metadataInteraction(ctx), { warmup: FIRST_WARMUP }),
@@ -236,8 +236,8 @@ export const latencyChecks = [
     id: 'lat-06-concurrency',
     requirement: 'LAT-06',
     // After LAT-01…05: what fails one request at a time is left out of the load.
-    uses: { ...sampleFacts, capability: capabilityStatement, tokenUrl, verdicts: latencyVerdicts },
-    async run(ctx, { capability: _capability, tokenUrl, verdicts, ...given }) {
+    uses: { ...sampleFacts, metadataServed, tokenUrl, verdicts: latencyVerdicts },
+    async run(ctx, { metadataServed: _served, tokenUrl, verdicts, ...given }) {
       const probe = sampledProbe(ctx, given.probes);
       if (!probe) return noProbe();
       const all = await appMix(sampledPartner(ctx, given), probe, tokenUrl);

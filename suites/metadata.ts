@@ -24,6 +24,7 @@ import type { Profile } from '../src/profile/model.js';
 import {
   capabilityStatement,
   fhirVersion,
+  metadataServed,
   patientListed,
   profile,
   restServer,
@@ -47,7 +48,7 @@ export const metadataChecks = [
   defineCheck({
     id: 'meta-01-metadata',
     requirement: 'META-01',
-    provides: [capabilityStatement],
+    provides: [capabilityStatement, metadataServed],
     async run(ctx) {
       const url = metadataUrl(ctx.options.baseUrl);
       const res = await ctx.http.request({ url });
@@ -76,6 +77,7 @@ export const metadataChecks = [
           `expected resourceType Conformance (DSTU2) or CapabilityStatement (STU3), got ${brief(type ?? null)}`,
         );
       }
+      ctx.provide(metadataServed, true);
       ctx.provide(capabilityStatement, {
         statement: parsed.value,
         answer: keptAnswer(res),

@@ -7,6 +7,7 @@
  * every returned resource). A run cache is a value the first check to ask computes and later ones reuse
  * (which secret works): it orders nothing and no check waits for it.
  */
+import type { Family } from '../core/requirements.js';
 
 /** `T` is carried in a function type so that `Fact<string>` and `Fact<number>` do not mix. */
 interface Typed<T> {
@@ -16,6 +17,8 @@ interface Typed<T> {
 
 export interface Fact<T> extends Typed<T> {
   readonly kind: 'fact';
+  /** Kept to the end of the run, for the report's target, even once no check is left to use it. */
+  readonly keep?: boolean;
 }
 
 export interface Collection<T> extends Typed<T> {
@@ -32,11 +35,13 @@ export interface Optional<T> {
 export interface RunCache<T> extends Typed<T> {
   readonly kind: 'cache';
   readonly create: () => T;
+  /** Dropped once no check of this family is left to run (default: kept to the end). */
+  readonly until?: Family;
 }
 
 /** `name` says what the fact is, in words a skip message can quote: "the token URL". */
-export function fact<T>(name: string): Fact<T> {
-  return { kind: 'fact', name };
+export function fact<T>(name: string, options: { keep?: boolean } = {}): Fact<T> {
+  return { kind: 'fact', name, ...options };
 }
 
 export function optional<T>(of: Fact<T>): Optional<T> {
@@ -47,8 +52,8 @@ export function collection<T>(name: string, create: () => T): Collection<T> {
   return { kind: 'collection', name, create };
 }
 
-export function runCache<T>(name: string, create: () => T): RunCache<T> {
-  return { kind: 'cache', name, create };
+export function runCache<T>(name: string, create: () => T, options: { until?: Family } = {}): RunCache<T> {
+  return { kind: 'cache', name, create, ...options };
 }
 
 export type Input = Fact<any> | Optional<any> | Collection<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,9 +71,11 @@ type ValueOf<I> =
 /** The values a check's `run` receives, one per name in its `uses`. */
 export type Given<U extends Inputs> = { readonly [K in keyof U]: ValueOf<U[K]> };
 
+type Key = Fact<any> | Collection<any> | RunCache<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** The values of one run. */
 export class FactStore {
-  private readonly values = new Map<object, unknown>();
+  private readonly values = new Map<Key, unknown>();
 
   set<T>(fact: Fact<T>, value: T): void {
     this.values.set(fact, value);
@@ -81,6 +88,11 @@ export class FactStore {
   /** A fact's value whether or not its check passed: the report's target names what a run learned. */
   peek<T>(fact: Fact<T>): T | undefined {
     return this.values.get(fact) as T | undefined;
+  }
+
+  /** Forgets every value whose key `kept` refuses, so that what no check will read can be collected. */
+  forget(kept: (key: Key) => boolean): void {
+    for (const key of this.values.keys()) if (!kept(key)) this.values.delete(key);
   }
 
   /** A collection's or cache's value, made empty on first use. */

@@ -83,7 +83,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
   const lostToDiagnosis = new Set<string>();
 
   try {
-    for (const check of checks) {
+    for (const [index, check] of checks.entries()) {
       input.watch?.checkStarted(check);
       const started = performance.now();
       const title = requirement(check.requirement).title;
@@ -155,12 +155,28 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
       rows.push(...made);
       input.watch?.checkFinished(check, made);
       outcomeOf.set(check.id, summarise(made));
+      dropUnread(facts, checks.slice(index + 1));
     }
   } finally {
     clearTimeout(runTimer);
     input.interrupt?.removeEventListener('abort', onInterrupt);
   }
   return { rows, latency, timedOut: runAbort.signal.aborted, facts, diagnosis };
+}
+
+/**
+ * Forgets what none of the checks still to run reads. Held to the end of the run, a partner's
+ * capability statement or probe data (up to the 20 MiB response cap each) stayed alive through every
+ * later check, and each megabyte the run keeps lets the heap grow by more before it is collected.
+ */
+function dropUnread(facts: FactStore, toRun: readonly Check[]): void {
+  const read = new Set<unknown>(toRun.flatMap(inputsOf).map((i) => (i.kind === 'optional' ? i.fact : i)));
+  const families = new Set(toRun.map((c) => requirement(c.requirement).family));
+  facts.forget((key) => {
+    if (key.kind === 'fact') return key.keep === true || read.has(key);
+    if (key.kind === 'collection') return read.has(key) || toRun.some((c) => (c.adds ?? []).includes(key));
+    return key.until === undefined || families.has(key.until);
+  });
 }
 
 /**

@@ -25,6 +25,8 @@ export interface Received {
   rawHeaders?: RawHeaders;
   headersMs?: number;
   body?: Buffer;
+  /** The whole body's length, when `body` holds only its head (a head-only request). */
+  bodyBytes?: number;
   error?: HttpError;
   note?: string;
 }
@@ -80,6 +82,7 @@ export class Answer implements Exchange {
     // over (bytes, text, parsed value) for as long as the answer lives.
     this.parsed ??=
       incomplete(this.error) ??
+      headOnly(this.body, this.got.bodyBytes) ??
       notJson(this.body, this.headers) ??
       tooDeep(this.body) ??
       parseJson(this.decoded ?? this.body.toString('utf8'), this.status);
@@ -95,6 +98,7 @@ export class Answer implements Exchange {
   private capture(): Evidence {
     const { sent, got, policy, status, body, error, redirect, timing } = this;
     const { redactor, bodyBytes } = policy;
+    const wholeBytes = got.bodyBytes ?? body.length;
     return {
       request: {
         method: sent.method,
@@ -109,9 +113,12 @@ export class Answer implements Exchange {
             response: {
               status,
               headers: redactor.maskHeaders(this.headers),
-              body: maskedBodyPreview(redactor, body, this.decoded, bodyBytes),
-              bodyBytes: body.length,
-              ...(body.length > bodyBytes || error?.code === 'too-large' ? { truncated: true } : {}),
+              body:
+                wholeBytes > body.length
+                  ? maskedHeadPreview(redactor, body, wholeBytes, bodyBytes)
+                  : maskedBodyPreview(redactor, body, this.decoded, bodyBytes),
+              bodyBytes: wholeBytes,
+              ...(wholeBytes > bodyBytes || error?.code === 'too-large' ? { truncated: true } : {}),
             },
           }
         : {}),
@@ -137,6 +144,13 @@ export class Answer implements Exchange {
 function incomplete(error: HttpError | undefined): JsonResult | undefined {
   return error
     ? { ok: false, reason: `the answer is incomplete (${error.code}: ${error.message})` }
+    : undefined;
+}
+
+/** Only the head of the body was kept (the answer was only timed): it is not there to parse. */
+function headOnly(body: Buffer, wholeBytes: number | undefined): JsonResult | undefined {
+  return wholeBytes !== undefined && wholeBytes > body.length
+    ? { ok: false, reason: `only the first ${body.length} of the body's ${wholeBytes} bytes were kept` }
     : undefined;
 }
 
@@ -216,6 +230,18 @@ function maskedBodyPreview(
   const { head, total } =
     decoded !== undefined ? { head: decoded, total: decoded.length } : headOf(body, max + redactor.reach);
   return maskedPreview(redactor, head, total, max);
+}
+
+/**
+ * The masked preview of a body of which only `head` was kept (it holds at least `max + reach`
+ * characters, see HttpClient.headBytes): the length left is told in bytes, as the rest was counted,
+ * not decoded.
+ */
+function maskedHeadPreview(redactor: Redactor, head: Buffer, wholeBytes: number, max: number): string {
+  const text = head.toString('utf8');
+  const masked = redactor.mask(text.slice(0, max + redactor.reach)).slice(0, max);
+  const shown = Buffer.byteLength(text.slice(0, max), 'utf8');
+  return `${masked}…[${wholeBytes - shown} more bytes]`;
 }
 
 /** The first `max` characters of the body's text, unmasked, decoding only what they need. */

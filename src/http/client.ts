@@ -35,6 +35,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD']);
 
 const DEFAULT_EVIDENCE_BODY = 4096;
 const DEFAULT_CONNECTIONS = 64;
+const HEAD_BYTES_MIN = 64 * 1024;
 
 /** The headers every request starts with (bench/load.bench.ts gives autocannon the same). */
 export function baseHeaders(userAgent = 'fhir-certify'): Record<string, string> {
@@ -132,6 +133,7 @@ export class HttpClient implements Http {
       maxBytes: req.maxBytes ?? this.options.maxResponseBytes,
       t0,
       deadline: t0 + timeoutMs,
+      keepBytes: req.headOnly ? this.headBytes() : undefined,
     };
     const agent = this.agentFor(req.lane);
     let got = await sendAttempt(agent, attempt, this.inFlight);
@@ -149,9 +151,10 @@ export class HttpClient implements Http {
       status: got.status,
       rawHeaders: got.rawHeaders,
       headersMs: got.headersMs,
-      body: got.chunks.length === 1 ? got.chunks[0] : Buffer.concat(got.chunks),
+      body: got.body.bytes(),
       error: got.error,
     };
+    if (req.headOnly) received.bodyBytes = got.body.length;
     if (retried) {
       received.note =
         'the first attempt was reset before any answer (a stale keep-alive connection?) and was retried once';
@@ -189,6 +192,14 @@ export class HttpClient implements Http {
     if (lane === undefined) return this.agent;
     const index = lane % (this.options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS);
     return (this.lanes[index] ??= this.newAgent(1));
+  }
+
+  /**
+   * The bytes a head-only answer keeps: enough for the evidence's preview and the masking past its cut
+   * (see maskedBodyPreview), with room for tokens issued later, whose forms reach further.
+   */
+  private headBytes(): number {
+    return Math.max(HEAD_BYTES_MIN, (this.evidencePolicy.bodyBytes + this.options.redactor.reach) * 3 + 3);
   }
 
   private cancelledError(): HttpError | undefined {

@@ -15,6 +15,11 @@ export interface HttpRequest {
   maxBytes?: number;
   /** Keep this exchange out of the check's evidence (latency samples). */
   quiet?: boolean;
+  /**
+   * The answer is only timed, never read (latency samples): only the head of the body that evidence
+   * shows is kept, the rest is counted. `json()` then says the body was not kept.
+   */
+  headOnly?: boolean;
   /** The load mode's simulated user: each sends on a connection of its own. */
   lane?: number;
 }

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { BodyBuffer } from './body-buffer.js';
 import { classifyError } from './errors.js';
 import type { HttpError } from './exchange.js';
 import { pairsOf, type HeaderFields, type RawHeaders } from './raw-headers.js';
@@ -16,7 +17,7 @@ export interface Attempt {
   /** Name/value pairs as they came (see raw-headers.ts); decoded only when someone reads them. */
   rawHeaders: RawHeaders;
   headersMs?: number;
-  chunks: Buffer[];
+  body: BodyBuffer;
   error?: HttpError;
 }
 
@@ -29,6 +30,8 @@ export interface AttemptRequest {
   body: string | undefined;
   timeoutMs: number;
   maxBytes: number;
+  /** Keep only this many leading body bytes and count the rest (an answer that is only timed). */
+  keepBytes?: number;
   /** The exchange's start, so a retry's timings still count from the first send. */
   t0: number;
   /** Absolute deadline on the performance clock: connect, headers and the whole body together. */
@@ -106,7 +109,7 @@ export function sendAttempt(
  * path on real sockets. A class, so that a request allocates one handler and no closures.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
-  readonly got: Attempt = { status: 0, rawHeaders: [], chunks: [] };
+  readonly got: Attempt;
   /** Links of the InFlight list. */
   prev: AttemptHandler | undefined;
   next: AttemptHandler | undefined;
@@ -122,6 +125,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     private readonly inFlight: InFlight,
     private readonly resolve: (got: Attempt) => void,
   ) {
+    this.got = { status: 0, rawHeaders: [], body: new BodyBuffer(req.maxBytes, req.keepBytes) };
     // One deadline for connect + headers + the whole body: undici's headersTimeout and bodyTimeout
     // restart on every byte, so a partner dripping a byte a second would never trip them alone.
     this.timer = setTimeout(expire, Math.max(0, req.deadline - performance.now()), this);
@@ -175,7 +179,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     this.received += chunk.length;
     if (this.received > req.maxBytes) {
       const keep = chunk.length - (this.received - req.maxBytes);
-      if (keep > 0) got.chunks.push(chunk.subarray(0, keep));
+      if (keep > 0) got.body.add(chunk.subarray(0, keep), got.rawHeaders);
       const error = {
         code: 'too-large',
         message: `response body exceeded the ${req.maxBytes}-byte cap; read stopped`,
@@ -184,7 +188,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       controller.abort(new Error(error.message));
       return;
     }
-    got.chunks.push(chunk);
+    got.body.add(chunk, got.rawHeaders);
   }
 
   onResponseEnd(): void {

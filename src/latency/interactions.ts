@@ -1,7 +1,8 @@
 /**
  * The interactions LAT measures, as the app makes them: metadata without a token, a token request
  * for a tenant, a read of the probe patient, the app's searches, and a batch. Every request is
- * `quiet` (samples are not evidence: the rows attach the slowest one themselves) and data requests
+ * `quiet` (samples are not evidence: the rows attach the slowest one themselves); all but the token
+ * request are `headOnly`, as a sample is timed and never read, and data requests
  * carry a current token from the run's token provider, which renews it on its own during long runs.
  * `lane` is the load mode's simulated user, who sends on a connection of their own.
  */
@@ -44,7 +45,7 @@ export function metadataInteraction(ctx: RunContext): Interaction {
   return {
     cls: 'metadata',
     label: 'GET metadata',
-    send: (lane) => ctx.client.request({ url, quiet: true, lane }),
+    send: (lane) => ctx.client.request({ url, quiet: true, headOnly: true, lane }),
   };
 }
 
@@ -73,7 +74,7 @@ export function tokenInteraction(
 
 export function readInteraction(partner: SampledPartner, probe: Probe): Interaction {
   const { ctx, tokens } = partner;
-  const req = { url: fhirUrl(ctx, `Patient/${encodeURIComponent(probe.id)}`), quiet: true };
+  const req = { url: fhirUrl(ctx, `Patient/${encodeURIComponent(probe.id)}`), quiet: true, headOnly: true };
   return {
     cls: 'read',
     label: 'GET Patient/{probe.id}',
@@ -93,8 +94,9 @@ export function searchInteraction(partner: SampledPartner, tenant: string, query
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams(request.params).toString(),
           quiet: true,
+          headOnly: true,
         }
-      : { url: fhirUrl(ctx, relativeUrl(request)), quiet: true };
+      : { url: fhirUrl(ctx, relativeUrl(request)), quiet: true, headOnly: true };
   return {
     cls: 'search',
     label: query.label,
@@ -125,6 +127,7 @@ export function batchInteraction(
     headers: { 'content-type': fhirJsonMediaType[partner.version] },
     body: JSON.stringify(batchBundle(entries)),
     quiet: true,
+    headOnly: true,
   };
   return {
     cls: 'batch',

@@ -21,14 +21,22 @@ export const capabilityStatement = fact<{ statement: Json; answer: KeptAnswer; e
   'the capability statement',
 );
 
+/**
+ * META-01: the statement was served without a token, for checks that need only that (LAT-01, LAT-06)
+ * and so need not keep the statement itself alive (it is dropped after the META checks).
+ */
+export const metadataServed = fact<true>('a capability statement served without a token');
+
 /** META-02: the version the run certifies, and the literal fhirVersion the partner declared. */
-export const fhirVersion = fact<{ version: FhirVersion; declared: string | undefined }>('the FHIR version');
+export const fhirVersion = fact<{ version: FhirVersion; declared: string | undefined }>('the FHIR version', {
+  keep: true,
+});
 
 /** META-02: the requirement profile for that version (or the one the run was given). */
-export const profile = fact<Profile>('the requirement profile');
+export const profile = fact<Profile>('the requirement profile', { keep: true });
 
 /** META-04: the token URL the capability statement declares. */
-export const tokenUrl = fact<string>('the token URL');
+export const tokenUrl = fact<string>('the token URL', { keep: true });
 
 /**
  * The token URL when META-04 did not run (`--only SEC`) and the transport checks read it themselves,

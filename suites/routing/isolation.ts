@@ -7,7 +7,8 @@
 import { asTenant, fhirUrl } from '../../src/auth/session.js';
 import { defineCheck, fail, na, pass, type Outcome } from '../../src/engine/check.js';
 import { dataFacts, partnerAccess, type PartnerAccess } from '../../src/partner/access.js';
-import { describe, type Exchange } from '../../src/http/exchange.js';
+import { describe } from '../../src/http/exchange.js';
+import type { Evidence } from '../../src/core/model.js';
 import { bundleEntries, isResource, type ResourceLike } from '../../src/fhir/bundle.js';
 import { resourceEntry } from '../../src/fhir/capability.js';
 import type { Probe } from '../../src/partner/probe.js';
@@ -69,8 +70,9 @@ async function crossCheck(
   const owner = probe.tenant;
   const subject = `${type} of tenant ${short(owner)}… via tenant ${short(other)}…`;
   const values = probeValues(probe.patient, probe.id);
-  const exchanges: Exchange[] = [];
-  const evidence = (): Outcome['evidence'] => exchanges.map((e) => e.evidence);
+  // Evidence, not the answers: each may hold a 20 MiB body and its parsed value until the check ends.
+  const seen: Evidence[] = [];
+  const evidence = (): Outcome['evidence'] => [...seen];
 
   let samples: ResourceLike[];
   let sampledFrom = '';
@@ -79,7 +81,7 @@ async function crossCheck(
   if (type === 'Patient') {
     samples = [probe.patient as ResourceLike];
   } else {
-    const sampled = await sampleOwn(partner, probe, type, values, exchanges);
+    const sampled = await sampleOwn(partner, probe, type, values, seen);
     if (sampled.samples.length === 0) {
       return na(
         `tenant ${short(owner)}… has no ${type} to cross-check, so its isolation is untested: ${sampled.tried.join(', then ')}`,
@@ -104,7 +106,7 @@ async function crossCheck(
   for (const resource of samples) {
     const path = `${type}/${encodeURIComponent(String(resource.id))}`;
     const res = await asTenant(partner.ctx, partner.tokens, other, { url: fhirUrl(partner.ctx, path) });
-    exchanges.push(res);
+    seen.push(res.evidence);
     const body = res.status === 200 ? res.json() : undefined;
     if (body?.ok && isResource(body.value) && leakIn([body.value])) {
       problems.push(`GET ${path} returned tenant ${short(owner)}…'s resource`);
@@ -115,7 +117,7 @@ async function crossCheck(
   // Searches with the owner's identifying values.
   for (const search of leakSearches(partner, type, leakValues, samples)) {
     const res = await asTenant(partner.ctx, partner.tokens, other, request(partner, search, leakValues));
-    exchanges.push(res);
+    seen.push(res.evidence);
     if (res.status >= 500 || res.status === 0) {
       problems.push(`${label(search)} answered ${describe(res)}; isolation cannot be confirmed`);
       continue;
@@ -147,12 +149,12 @@ async function sampleOwn(
   probe: Probe,
   type: string,
   values: ProbeValues,
-  exchanges: Exchange[],
+  seen: Evidence[],
 ): Promise<{ samples: ResourceLike[]; from: string; tried: string[]; values: ProbeValues }> {
   const tried: string[] = [];
   const attempt = async (search: RequestTemplate, asked: ProbeValues): Promise<ResourceLike[]> => {
     const own = await asTenant(partner.ctx, partner.tokens, probe.tenant, request(partner, search, asked));
-    exchanges.push(own);
+    seen.push(own.evidence);
     const body = own.status === 200 ? own.json() : undefined;
     const found = body?.ok
       ? bundleEntries(body.value, { resourceType: type }).filter(hasId).slice(0, SAMPLES_PER_TYPE)
@@ -168,7 +170,7 @@ async function sampleOwn(
   const wide = await attempt(tenantWideSearch(type), values);
   if (wide.length > 0)
     return { samples: wide, from: ` (Patient/${probe.id} has none; sampled tenant-wide)`, tried, values };
-  for (const id of await otherPatients(partner, probe, exchanges)) {
+  for (const id of await otherPatients(partner, probe, seen)) {
     const theirs = { ...values, id };
     const found = await attempt(own, theirs);
     if (found.length > 0) {
@@ -184,11 +186,11 @@ async function sampleOwn(
 }
 
 /** A few other patients of the probe's tenant, for types the partner only searches per patient. */
-async function otherPatients(partner: PartnerAccess, probe: Probe, exchanges: Exchange[]): Promise<string[]> {
+async function otherPatients(partner: PartnerAccess, probe: Probe, seen: Evidence[]): Promise<string[]> {
   const res = await asTenant(partner.ctx, partner.tokens, probe.tenant, {
     url: fhirUrl(partner.ctx, `Patient?_count=${OTHER_PATIENTS + 1}`),
   });
-  exchanges.push(res);
+  seen.push(res.evidence);
   const body = res.status === 200 ? res.json() : undefined;
   if (!body?.ok) return [];
   return bundleEntries(body.value, { resourceType: 'Patient' })

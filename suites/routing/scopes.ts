@@ -10,7 +10,8 @@ import type { RunContext } from '../../src/engine/context.js';
 import { optional } from '../../src/engine/facts.js';
 import { probes, tokenAnswers, tokens, tokenUrl } from '../../src/partner/facts.js';
 import type { Probe } from '../../src/partner/probe.js';
-import { describe, type Exchange } from '../../src/http/exchange.js';
+import { describe } from '../../src/http/exchange.js';
+import type { Evidence } from '../../src/core/model.js';
 import { oauthError } from '../../src/auth/token-response.js';
 import { bundleEntries } from '../../src/fhir/bundle.js';
 import { workingSecret } from '../../src/auth/secret.js';
@@ -30,18 +31,15 @@ async function judgeScope(
   what: string,
   extra: Partial<Outcome> = {},
 ): Promise<Outcome> {
-  const exchanges: Exchange[] = [];
-  const withEvidence = (o: Outcome): Outcome => ({
-    ...o,
-    ...extra,
-    evidence: exchanges.map((e) => e.evidence),
-  });
+  // Evidence, not the answers: each may hold a 20 MiB body and its parsed value until the check ends.
+  const seen: Evidence[] = [];
+  const withEvidence = (o: Outcome): Outcome => ({ ...o, ...extra, evidence: [...seen] });
   const { exchange, parsed } = await askToken(ctx, given.tokenUrl, {
     clientId: ctx.options.clientId,
     clientSecret: await workingSecret(ctx, given.tokenUrl),
     scope,
   });
-  exchanges.push(exchange);
+  seen.push(exchange.evidence);
   if (!parsed.ok) {
     if (exchange.status >= 400 && exchange.status < 500) {
       const code = oauthError(exchange);
@@ -69,7 +67,7 @@ async function judgeScope(
   const bearer = parsed.token.accessToken;
   const problems: string[] = [];
   const search = await ctx.http.request({ url: fhirUrl(ctx, 'Patient?_count=1'), bearer });
-  exchanges.push(search);
+  seen.push(search.evidence);
   if (!NO_DATA.has(search.status)) {
     const body = search.status === 200 ? search.json() : undefined;
     const found = body?.ok ? bundleEntries(body.value).length : 0;
@@ -82,7 +80,7 @@ async function judgeScope(
   for (const probe of given.probes?.values() ?? []) {
     const path = `Patient/${encodeURIComponent(probe.id)}`;
     const read = await ctx.http.request({ url: fhirUrl(ctx, path), bearer });
-    exchanges.push(read);
+    seen.push(read.evidence);
     if (!NO_DATA.has(read.status))
       problems.push(`GET ${path} (tenant ${probe.tenant.slice(0, 8)}…) answered ${describe(read)}`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineCheck, fail, pass, type Check } from '../../src/engine/check.js';
-import { collection, fact, optional, type Fact } from '../../src/engine/facts.js';
+import { collection, fact, optional, runCache, type Fact } from '../../src/engine/facts.js';
 import { orderChecks, selectChecks } from '../../src/engine/select.js';
 import { runTestChecks } from '../helpers/engine.js';
 
@@ -100,6 +100,45 @@ describe('the check engine', () => {
     expect(dns.rows.map((r) => r.status)).toEqual(['fail', 'pass', 'skip', 'skip']);
     const tls = await runTestChecks([unreachable('tls'), ...after]);
     expect(tls.rows.map((r) => r.status)).toEqual(['fail', 'pass', 'pass', 'skip']);
+  });
+
+  it('forgets a fact once no check left uses it, and not before; keeps a fact marked for the report', async () => {
+    const big = fact<{ size: number }>('a large answer');
+    const target = fact<string>('what the report names', { keep: true });
+    const metaCache = runCache<{ hits: number }>('a META cache', () => ({ hits: 0 }), { until: 'META' });
+    const seen: unknown[] = [];
+    const quiet = (id: string, requirement: string): Check =>
+      defineCheck({ id, requirement, run: async () => pass('did not look') });
+    const { facts } = await runTestChecks([
+      defineCheck({
+        id: 'store',
+        requirement: 'META-01',
+        provides: [big, target],
+        async run(ctx) {
+          ctx.provide(big, { size: 20 << 20 });
+          ctx.provide(target, 'kept');
+          ctx.cached(metaCache).hits += 1;
+          return pass('stored');
+        },
+      }),
+      quiet('auth', 'AUTH-01'),
+      // A reader after a check that does not read it: the fact is still there for the reader.
+      defineCheck({
+        id: 'meta',
+        requirement: 'META-02',
+        uses: { big },
+        async run(_ctx, given) {
+          seen.push(given.big);
+          return pass('looked');
+        },
+      }),
+      quiet('after', 'ROUTE-01'),
+    ]);
+    expect(seen).toEqual([{ size: 20 << 20 }]);
+    expect(facts.peek(big)).toBeUndefined();
+    expect(facts.peek(target)).toBe('kept');
+    // Forgotten after the last META check: asking again makes a new one.
+    expect(facts.shared(metaCache).hits).toBe(0);
   });
 
   it('turns a thrown error into an error row for that check only, with the secret masked', async () => {

@@ -3,7 +3,7 @@
  * (bench/memory.bench.ts measures the whole run's peak RSS): a search keeps at most MAX_KEPT_MATCHES
  * matches and the evidence of its pages, not the answers; a returned resource is kept as its verdict;
  * a body nested past MAX_JSON_DEPTH is refused before it is parsed; the evidence preview of a large
- * body does not decode all of it.
+ * body does not decode all of it; a latency sample keeps only the head of its body.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
@@ -15,6 +15,7 @@ import type { ReturnedResource } from '../../src/partner/returned.js';
 import { loadValidator } from '../../src/fhir/validate.js';
 import { bodyPreview } from '../../src/http/answer.js';
 import type { Exchange, JsonResult } from '../../src/http/exchange.js';
+import { metadataInteraction, tokenInteraction } from '../../src/latency/interactions.js';
 import { record, sampleOf, type Series } from '../../src/latency/sampler.js';
 import { Timings } from '../../src/latency/timings.js';
 import { MAX_JSON_DEPTH } from '../../src/json/nesting.js';
@@ -242,5 +243,43 @@ describe('a latency series keeps what its row shows, not the answers', () => {
     expect(Object.keys(series.slowest!).sort()).toEqual(['evidence', 'timing']);
     expect(series.slowest!.timing.totalMs).toBe(9);
     expect(Object.keys(series.firstFailure!).sort()).toEqual(['evidence', 'timing']);
+  });
+});
+
+describe('a latency sample reads only what its evidence shows', () => {
+  it('a metadata sample keeps the head of a 2 MiB answer and counts the rest; a token sample still reads its token', async () => {
+    const pad = 'x'.repeat(2 * 1024 * 1024);
+    partner = await startMiniPartner({
+      extra: [
+        http.get('*/fhir/metadata', () =>
+          HttpResponse.json(
+            { resourceType: 'CapabilityStatement', fhirVersion: '3.0.1', _pad: pad },
+            { headers: { 'content-type': fhirMediaType.stu3 } },
+          ),
+        ),
+      ],
+    });
+    let metadata: Exchange | undefined;
+    let token: Exchange | undefined;
+    const check = defineCheck({
+      id: 'test-samples',
+      requirement: 'LAT-01',
+      async run(ctx) {
+        metadata = await metadataInteraction(ctx).send();
+        token = await tokenInteraction(ctx, `${partner!.origin}/oauth/token`, TENANT_A).send();
+        return pass('sampled');
+      },
+    });
+    const { rows } = await runTestChecks([check], options());
+    expect(rows[0]!.status, rows[0]!.message).toBe('pass');
+    expect(metadata!.status).toBe(200);
+    expect(metadata!.body.length).toBeLessThan(256 * 1024);
+    const evidence = metadata!.evidence.response!;
+    expect(evidence.bodyBytes).toBeGreaterThan(pad.length);
+    expect(evidence.truncated).toBe(true);
+    expect(evidence.body).toMatch(/^\{"resourceType":"CapabilityStatement".*…\[\d+ more bytes\]$/);
+    expect(metadata!.json().ok).toBe(false);
+    // The token sample needs its token (the redactor learns it from the answer): read whole.
+    expect(token!.json().ok).toBe(true);
   });
 });

@@ -302,4 +302,90 @@ describe('HttpClient and keep-alive', () => {
     expect(body).toMatch(/x\*\*\*y*…\[\d+ more characters\]$/);
     await c.close();
   });
+
+  it('a head-only answer keeps the head the evidence shows, counts the rest, and is never parsed', async () => {
+    const secret = 'straddling-secret-0123456789';
+    // 2 MiB of JSON whose secret straddles the evidence cut, in many socket chunks.
+    const text = `{"a":"${'x'.repeat(4096 - 16)}${secret}${'y'.repeat(2 * 1024 * 1024)}"}`;
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      res.end(text);
+    });
+    const redactor = new Redactor();
+    redactor.addSecret(secret);
+    const c = client({ redactor, maxResponseBytes: 4 << 20 });
+    const res = await c.request({ url: `${origin}/x`, quiet: true, headOnly: true });
+    expect(res.status).toBe(200);
+    expect(res.error).toBeUndefined();
+    expect(res.body.length).toBeLessThanOrEqual(128 * 1024);
+    expect(text.startsWith(res.body.toString('latin1'))).toBe(true);
+    const json = res.json();
+    expect(json.ok).toBe(false);
+    expect(json.ok ? '' : json.reason).toMatch(/only the first \d+ of the body's \d+ bytes were kept/);
+    const evidence = res.evidence.response!;
+    expect(evidence.bodyBytes).toBe(text.length);
+    expect(evidence.truncated).toBe(true);
+    expect(evidence.body).not.toContain(secret.slice(0, 10));
+    expect(evidence.body).toMatch(/x\*\*\*y*…\[\d+ more bytes\]$/);
+    const shown = evidence.body!.slice(0, evidence.body!.indexOf('…'));
+    expect(
+      evidence.body!.endsWith(`…[${text.length - Buffer.byteLength(text.slice(0, 4096))} more bytes]`),
+    ).toBe(true);
+    expect(shown.startsWith('{"a":"xxx')).toBe(true);
+    // The same answer read whole parses and keeps every byte.
+    const whole = await c.request({ url: `${origin}/x` });
+    expect(whole.body.length).toBe(text.length);
+    expect(whole.json().ok).toBe(true);
+    await c.close();
+  });
+
+  it('a head-only answer shorter than its head is kept whole and reads as any other', async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      res.end('{"resourceType":"Patient","id":"p1"}');
+    });
+    const c = client();
+    const res = await c.request({ url: `${origin}/x`, headOnly: true });
+    expect(res.json()).toEqual({ ok: true, value: { resourceType: 'Patient', id: 'p1' } });
+    expect(res.evidence.response!.bodyBytes).toBe(36);
+    expect(res.evidence.response!.truncated).toBeUndefined();
+    await c.close();
+  });
+
+  it.each([
+    ['with a Content-Length', true],
+    ['chunked', false],
+  ])('a large answer %s arrives byte for byte', async (_name, announced) => {
+    const text = Array.from({ length: 200_000 }, (_, i) => `${i},`).join('');
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, announced ? { 'content-length': Buffer.byteLength(text) } : {});
+      // Written in pieces, so the client sees many chunks.
+      for (let at = 0; at < text.length; at += 50_000) res.write(text.slice(at, at + 50_000));
+      res.end();
+    });
+    const c = client({ maxResponseBytes: 4 << 20 });
+    const res = await c.request({ url: `${origin}/x` });
+    expect(res.error).toBeUndefined();
+    expect(res.body.toString('latin1')).toBe(text);
+    await c.close();
+  });
+
+  it('an announced length past the size cap allocates nothing for it and still stops at the cap', async () => {
+    const origin = await serve((req, res) => {
+      res.writeHead(200, { 'content-length': String(1 << 30) });
+      const chunk = Buffer.alloc(64 * 1024, 97);
+      const pump = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', pump);
+      req.socket.on('close', () => res.off('drain', pump));
+      pump();
+    });
+    const c = client({ maxResponseBytes: 512 * 1024 });
+    const res = await c.request({ url: origin });
+    expect(res.error?.code).toBe('too-large');
+    expect(res.body.length).toBe(512 * 1024);
+    expect(res.body.buffer.byteLength).toBeLessThan(1 << 30);
+    await c.close();
+  });
 });
