@@ -27,6 +27,7 @@ export class Redactor {
   private readonly secrets = new Set<string>();
   private readonly tokens = new Set<string>();
   private pattern: RegExp | null = null;
+  private secretPattern: RegExp | null = null;
   private longestForm = 0;
 
   /** A value that must never appear: client secrets. */
@@ -34,6 +35,7 @@ export class Redactor {
     if (!value || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
     this.secrets.add(value);
     this.pattern = null;
+    this.secretPattern = null;
   }
 
   /** A value that may appear only as a short prefix: access tokens. */
@@ -52,6 +54,24 @@ export class Redactor {
     if (!pattern) return out;
     out = out.replace(pattern, (hit) => (this.tokens.has(hit) ? maskToken(hit) : MASK));
     return maskDecoded(out, pattern, this.longestForm);
+  }
+
+  /**
+   * Whether `text` holds a known secret (not a token) in any form the masker searches: raw, encoded
+   * or escaped. AUTH-11 asks this of a token answer before it is masked.
+   */
+  holdsSecret(text: string): boolean {
+    if (!text || this.secrets.size === 0) return false;
+    this.secretPattern ??= new RegExp(
+      [...this.secrets]
+        .flatMap(literalForms)
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'i',
+    );
+    const pattern = this.secretPattern;
+    return pattern.test(text) || decodedViews(text).some((view) => pattern.test(view.text));
   }
 
   /**

@@ -1,26 +1,21 @@
 /** Credential helpers the AUTH suite and its neighbours share. The working secret is src/auth/secret.ts. */
 import type { RunContext } from '../../src/engine/context.js';
 import type { Exchange } from '../../src/http/exchange.js';
+import type { Redactor } from '../../src/http/redact.js';
 
 export function hasCredentials(ctx: RunContext): boolean {
   return !!(ctx.options.clientId && ctx.options.clientSecret);
 }
 
-/** Every secret the run knows: none may ever come back from the partner. */
-export function knownSecrets(ctx: RunContext): string[] {
-  return [ctx.options.clientSecret, ctx.options.rotatedSecret].filter((s): s is string => !!s);
-}
-
-/** Where a known secret appears in a raw answer (body or a header), or undefined. */
-export function secretEchoIn(exchange: Exchange, secrets: string[]): string | undefined {
-  const forms = (s: string): string[] => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)];
-  for (const secret of secrets) {
-    for (const form of forms(secret)) {
-      if (exchange.text.includes(form)) return 'the body';
-      for (const [name, value] of Object.entries(exchange.headers)) {
-        if (value.includes(form)) return `the ${name} header`;
-      }
-    }
+/**
+ * Where a secret the run knows (the client secret, the rotated one) appears in a raw answer, body or
+ * a header, in any form the masker would hide (raw, base64, hex, percent-encoded, JSON-escaped…), or
+ * undefined: a secret the report masks is still a secret the partner leaked.
+ */
+export function secretEchoIn(exchange: Exchange, redactor: Redactor): string | undefined {
+  if (redactor.holdsSecret(exchange.text)) return 'the body';
+  for (const [name, value] of Object.entries(exchange.headers)) {
+    if (redactor.holdsSecret(name) || redactor.holdsSecret(value)) return `the ${name} header`;
   }
   return undefined;
 }

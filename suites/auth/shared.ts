@@ -9,7 +9,7 @@ import type { RunContext } from '../../src/engine/context.js';
 import { describe, type Exchange } from '../../src/http/exchange.js';
 import { isObject } from '../../src/core/json.js';
 import { tokenAnswers } from '../../src/partner/facts.js';
-import { knownSecrets, secretEchoIn } from './credentials.js';
+import { secretEchoIn } from './credentials.js';
 
 /**
  * `requestToken` with the run's defaults, recording the answer for AUTH-11: the asking check declares
@@ -26,7 +26,7 @@ export async function askToken(
     { method: ctx.options.tokenAuthMethod, ...req },
     ctx.redactor,
   );
-  const echoedIn = secretEchoIn(result.exchange, knownSecrets(ctx));
+  const echoedIn = secretEchoIn(result.exchange, ctx.redactor);
   ctx.collect(tokenAnswers).push({
     status: result.exchange.status,
     evidence: result.exchange.evidence,

@@ -24,6 +24,8 @@ interface Behaviour {
   /** The `error` code grant_type=password gets (a missing grant_type always gets invalid_request). */
   passwordError?: string;
   echoSecretInHeader?: boolean;
+  /** The token answer carries the secret as base64(client_id:secret), the HTTP Basic form. */
+  echoBasicCredentials?: boolean;
   pragma?: boolean;
   /** Tenant B's Patient/1 is tenant A's, byte for byte. */
   sharedPatient?: boolean;
@@ -75,8 +77,14 @@ async function start(b: Behaviour = {}): Promise<MswPartner> {
       if (scope !== A && scope !== B) return refuse('invalid_scope');
       const token = `opaque${++n}${scope.slice(0, 4)}xxxxxxxx`;
       tokens.set(token, scope);
+      const basic = Buffer.from(`${form.get('client_id')}:${SECRET}`).toString('base64');
       return HttpResponse.json(
-        { access_token: token, token_type: 'bearer', expires_in: 600 },
+        {
+          access_token: token,
+          token_type: 'bearer',
+          expires_in: 600,
+          ...(b.echoBasicCredentials ? { debug: { authorization: `Basic ${basic}` } } : {}),
+        },
         { headers: { ...headers, ...(b.echoSecretInHeader ? { 'x-debug-client': SECRET } : {}) } },
       );
     }),
@@ -200,6 +208,13 @@ describe('AUTH and ROUTE on msw partners', () => {
     expect(rowsOf(run.report, 'AUTH-11')[0]!.message).toMatch(/in the x-debug-client header/);
     expect(statusOf(run.report, 'AUTH-02')).toBe('warn');
     expect(rowsOf(run.report, 'AUTH-02')[0]!.message).toMatch(/lacks Pragma: no-cache/);
+    expectNoCredentials(run, [SECRET]);
+  });
+
+  it('AUTH-11 fails when the secret comes back encoded (base64 of client_id:secret), and the report masks it', async () => {
+    const run = await certify(await start({ echoBasicCredentials: true }), 'AUTH-01,AUTH-11');
+    expect(statusOf(run.report, 'AUTH-11')).toBe('fail');
+    expect(rowsOf(run.report, 'AUTH-11')[0]!.message).toMatch(/echo the client secret \(first in the body/);
     expectNoCredentials(run, [SECRET]);
   });
 
