@@ -20,6 +20,7 @@ import {
   isServed,
   patientData,
   perProbe,
+  probeData,
   subjectFor,
   tenantProbes,
   type TypeData,
@@ -104,7 +105,7 @@ function fieldCheck(requirement: string): Check {
   return defineCheck({
     id: `${requirement.toLowerCase()}-${word}-fields`,
     requirement,
-    uses: dataFacts,
+    uses: { ...dataFacts, probeData },
     adds: dataAdds,
     async run(ctx, given) {
       const partner = partnerAccess(ctx, given);
@@ -380,7 +381,7 @@ export const resourceChecks = [
   defineCheck({
     id: 'res-loc-1-encounter-location',
     requirement: 'RES-LOC-1',
-    uses: dataFacts,
+    uses: { ...dataFacts, probeData },
     adds: dataAdds,
     async run(ctx, given) {
       const partner = partnerAccess(ctx, given);
@@ -390,7 +391,7 @@ export const resourceChecks = [
   defineCheck({
     id: 'res-read-1-read-by-id',
     requirement: 'RES-READ-1',
-    uses: dataFacts,
+    uses: { ...dataFacts, probeData },
     adds: dataAdds,
     async run(ctx, given) {
       const partner = partnerAccess(ctx, given);

@@ -7,7 +7,6 @@
  * every returned resource). A run cache is a value the first check to ask computes and later ones reuse
  * (which secret works): it orders nothing and no check waits for it.
  */
-import type { Family } from '../core/requirements.js';
 
 /** `T` is carried in a function type so that `Fact<string>` and `Fact<number>` do not mix. */
 interface Typed<T> {
@@ -35,8 +34,6 @@ export interface Optional<T> {
 export interface RunCache<T> extends Typed<T> {
   readonly kind: 'cache';
   readonly create: () => T;
-  /** Dropped once no check of this family is left to run (default: kept to the end). */
-  readonly until?: Family;
 }
 
 /** `name` says what the fact is, in words a skip message can quote: "the token URL". */
@@ -52,11 +49,15 @@ export function collection<T>(name: string, create: () => T): Collection<T> {
   return { kind: 'collection', name, create };
 }
 
-export function runCache<T>(name: string, create: () => T, options: { until?: Family } = {}): RunCache<T> {
-  return { kind: 'cache', name, create, ...options };
+/**
+ * A cache that checks name in their `uses` lives until the last of them has run; one that no check
+ * names lives for the whole run.
+ */
+export function runCache<T>(name: string, create: () => T): RunCache<T> {
+  return { kind: 'cache', name, create };
 }
 
-export type Input = Fact<any> | Optional<any> | Collection<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Input = Fact<any> | Optional<any> | Collection<any> | RunCache<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Inputs = Readonly<Record<string, Input>>;
 
 type ValueOf<I> =
@@ -66,7 +67,9 @@ type ValueOf<I> =
       ? T | undefined
       : I extends Collection<infer T>
         ? T
-        : never;
+        : I extends RunCache<infer T>
+          ? T
+          : never;
 
 /** The values a check's `run` receives, one per name in its `uses`. */
 export type Given<U extends Inputs> = { readonly [K in keyof U]: ValueOf<U[K]> };

@@ -12,7 +12,7 @@ import type { RunContext } from './context.js';
 import { blockedNeeds, DEFAULT_NEEDS, skippedFor } from './diagnosis.js';
 import type { RunOptions } from './options.js';
 import { requirement } from '../core/requirements.js';
-import { FactStore, type Fact } from './facts.js';
+import { FactStore, type Fact, type Input } from './facts.js';
 import { inputsOf } from './select.js';
 
 /** More exchanges than this in one row are summarised: the report stays readable and bounded. */
@@ -59,6 +59,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
   let diagnosis: Diagnosis | undefined;
   const providerOf = new Map<Fact<unknown>, Check>();
   for (const check of checks) for (const fact of check.provides ?? []) providerOf.set(fact, check);
+  const declaredCaches = new Set(checks.flatMap(inputsOf).filter((i) => i.kind === 'cache'));
   const rows: CheckRow[] = [];
   const latency: LatencyRow[] = [];
   const outcomeOf = new Map<string, { met: boolean; why: string }>();
@@ -114,7 +115,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
         const given = Object.fromEntries(
           Object.entries(check.uses ?? {}).map(([name, input]) => [
             name,
-            input.kind === 'collection'
+            input.kind === 'collection' || input.kind === 'cache'
               ? facts.shared(input)
               : facts.peek(input.kind === 'fact' ? input : input.fact),
           ]),
@@ -155,7 +156,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
       rows.push(...made);
       input.watch?.checkFinished(check, made);
       outcomeOf.set(check.id, summarise(made));
-      dropUnread(facts, checks.slice(index + 1));
+      dropUnread(facts, checks.slice(index + 1), declaredCaches);
     }
   } finally {
     clearTimeout(runTimer);
@@ -169,13 +170,12 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksResult>
  * capability statement or probe data (up to the 20 MiB response cap each) stayed alive through every
  * later check, and each megabyte the run keeps lets the heap grow by more before it is collected.
  */
-function dropUnread(facts: FactStore, toRun: readonly Check[]): void {
+function dropUnread(facts: FactStore, toRun: readonly Check[], declaredCaches: ReadonlySet<Input>): void {
   const read = new Set<unknown>(toRun.flatMap(inputsOf).map((i) => (i.kind === 'optional' ? i.fact : i)));
-  const families = new Set(toRun.map((c) => requirement(c.requirement).family));
   facts.forget((key) => {
     if (key.kind === 'fact') return key.keep === true || read.has(key);
     if (key.kind === 'collection') return read.has(key) || toRun.some((c) => (c.adds ?? []).includes(key));
-    return key.until === undefined || families.has(key.until);
+    return !declaredCaches.has(key) || read.has(key);
   });
 }
 

@@ -42,6 +42,7 @@ function before(check: Check, all: readonly Check[], byFact: Map<Fact<unknown>, 
   return inputsOf(check).flatMap((input) => {
     if (input.kind === 'collection')
       return all.filter((other) => other !== check && (other.adds ?? []).includes(input));
+    if (input.kind === 'cache') return [];
     const provider = byFact.get(input.kind === 'fact' ? input : input.fact);
     return provider ? [provider] : [];
   });

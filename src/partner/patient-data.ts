@@ -68,8 +68,12 @@ export function subjectFor(type: string, probe: Probe): string {
   return `${type} @ tenant ${probe.tenant}`;
 }
 
-/** tenant → type → the probe's instances of that type (a promise, so the checks that judge it share it). */
-const fetched = runCache<Map<string, Map<string, Promise<TypeData>>>>(
+/**
+ * tenant → type → the probe's instances of that type (a promise, so the checks that judge it share
+ * it). The checks that read it name it in their `uses`, so it is dropped once they have run: a read
+ * answer can be 20 MiB.
+ */
+export const probeData = runCache<Map<string, Map<string, Promise<TypeData>>>>(
   "the probe patients' data",
   () => new Map(),
 );
@@ -79,7 +83,7 @@ export function patientData(
   probe: Probe,
   resource: ProfileResource,
 ): Promise<TypeData> {
-  const byTenant = partner.ctx.cached(fetched);
+  const byTenant = partner.ctx.cached(probeData);
   let byType = byTenant.get(probe.tenant);
   if (!byType) byTenant.set(probe.tenant, (byType = new Map()));
   let data = byType.get(resource.type);

@@ -105,7 +105,8 @@ describe('the check engine', () => {
   it('forgets a fact once no check left uses it, and not before; keeps a fact marked for the report', async () => {
     const big = fact<{ size: number }>('a large answer');
     const target = fact<string>('what the report names', { keep: true });
-    const metaCache = runCache<{ hits: number }>('a META cache', () => ({ hits: 0 }), { until: 'META' });
+    const metaCache = runCache<{ hits: number }>('a cache the META checks name', () => ({ hits: 0 }));
+    const runLong = runCache<{ hits: number }>('a cache no check names', () => ({ hits: 0 }));
     const seen: unknown[] = [];
     const quiet = (id: string, requirement: string): Check =>
       defineCheck({ id, requirement, run: async () => pass('did not look') });
@@ -118,6 +119,7 @@ describe('the check engine', () => {
           ctx.provide(big, { size: 20 << 20 });
           ctx.provide(target, 'kept');
           ctx.cached(metaCache).hits += 1;
+          ctx.cached(runLong).hits += 1;
           return pass('stored');
         },
       }),
@@ -126,19 +128,20 @@ describe('the check engine', () => {
       defineCheck({
         id: 'meta',
         requirement: 'META-02',
-        uses: { big },
+        uses: { big, metaCache },
         async run(_ctx, given) {
-          seen.push(given.big);
+          seen.push(given.big, given.metaCache.hits);
           return pass('looked');
         },
       }),
       quiet('after', 'ROUTE-01'),
     ]);
-    expect(seen).toEqual([{ size: 20 << 20 }]);
+    expect(seen).toEqual([{ size: 20 << 20 }, 1]);
     expect(facts.peek(big)).toBeUndefined();
     expect(facts.peek(target)).toBe('kept');
-    // Forgotten after the last META check: asking again makes a new one.
+    // Forgotten after the last check that names it (asking again makes a new one); the other lives on.
     expect(facts.shared(metaCache).hits).toBe(0);
+    expect(facts.shared(runLong).hits).toBe(1);
   });
 
   it('turns a thrown error into an error row for that check only, with the secret masked', async () => {
