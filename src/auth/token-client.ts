@@ -110,12 +110,19 @@ export class TokenProvider {
   }
 
   private async fetch(tenant: string): Promise<IssuedToken> {
-    const { parsed } = await requestToken(
-      this.http,
-      this.tokenUrl,
-      { ...this.credentials, scope: tenant, quiet: true },
-      this.redactor,
-    );
+    const ask = () =>
+      requestToken(
+        this.http,
+        this.tokenUrl,
+        { ...this.credentials, scope: tenant, quiet: true },
+        this.redactor,
+      );
+    const first = await ask();
+    // A keep-alive socket the token endpoint closed while the run was idle (AUTH-09 waits a token out)
+    // resets a POST before any answer; the HTTP client retries only idempotent requests. A renewal is
+    // the harness's own token, not a verdict: asking once more is what the app's token client does.
+    const { exchange } = first;
+    const { parsed } = exchange.status === 0 && exchange.error?.code === 'reset' ? await ask() : first;
     if (!parsed.ok) throw new Error(`no token for tenant ${tenant}: ${parsed.reason}`);
     this.issued += 1;
     this.cache.set(tenant, parsed.token);

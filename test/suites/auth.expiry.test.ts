@@ -61,7 +61,8 @@ describe('3-second tokens over a long AUTH + ROUTE run', () => {
         expect(Date.now() - started).toBeGreaterThan(TTL_S * 1000);
         expect(statusOf(run.report, 'AUTH-09'), rowsOf(run.report, 'AUTH-09')[0]?.message).toBe('pass');
         for (const id of ['AUTH-01', 'AUTH-08', 'ROUTE-01', 'ROUTE-02', 'ROUTE-03']) {
-          expect(statusOf(run.report, id), id).toBe('pass');
+          const messages = rowsOf(run.report, id).map((r) => `${r.subject ?? ''} ${r.message}`);
+          expect(statusOf(run.report, id), `${id}: ${messages.join(' | ')}`).toBe('pass');
         }
         const authorized = authorizedRequests(proxy, tenants);
         expect(authorized.length).toBeGreaterThan(30);
