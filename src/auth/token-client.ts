@@ -22,6 +22,8 @@ export interface TokenRequest {
   quiet?: boolean;
   /** The load mode's simulated user (see HttpRequest.lane). */
   lane?: number;
+  /** See HttpRequest.resendable: only for the harness's own tokens, never for a request a check judges. */
+  resendable?: boolean;
 }
 
 export async function requestToken(
@@ -51,6 +53,7 @@ export async function requestToken(
     headers,
     quiet: req.quiet,
     lane: req.lane,
+    resendable: req.resendable,
   });
   const parsed = parseTokenResponse(exchange);
   if (parsed.ok) redactor.addToken(parsed.token.accessToken);
@@ -110,19 +113,15 @@ export class TokenProvider {
   }
 
   private async fetch(tenant: string): Promise<IssuedToken> {
-    const ask = () =>
-      requestToken(
-        this.http,
-        this.tokenUrl,
-        { ...this.credentials, scope: tenant, quiet: true },
-        this.redactor,
-      );
-    const first = await ask();
-    // A keep-alive socket the token endpoint closed while the run was idle (AUTH-09 waits a token out)
-    // resets a POST before any answer; the HTTP client retries only idempotent requests. A renewal is
-    // the harness's own token, not a verdict: asking once more is what the app's token client does.
-    const { exchange } = first;
-    const { parsed } = exchange.status === 0 && exchange.error?.code === 'reset' ? await ask() : first;
+    // A renewal is the harness's own token, not a verdict: after AUTH-09 waits a token out, the token
+    // endpoint may close the idle socket just as the renewal goes out on it, and asking once more is
+    // what the app's token client does.
+    const { parsed } = await requestToken(
+      this.http,
+      this.tokenUrl,
+      { ...this.credentials, scope: tenant, quiet: true, resendable: true },
+      this.redactor,
+    );
     if (!parsed.ok) throw new Error(`no token for tenant ${tenant}: ${parsed.reason}`);
     this.issued += 1;
     this.cache.set(tenant, parsed.token);

@@ -138,11 +138,12 @@ export class HttpClient implements Http {
     const agent = this.agentFor(req.lane);
     let got = await sendAttempt(agent, attempt, this.inFlight);
     // A reused keep-alive socket that the partner closed while idle fails before any answer; every
-    // HTTP client retries an idempotent request once on a fresh connection in that case, and so do we.
+    // HTTP client retries an idempotent request once on a fresh connection in that case, and so do we,
+    // and a request its caller marks resendable.
     const retried =
       got.error?.code === 'reset' &&
       got.status === 0 &&
-      IDEMPOTENT.has(method) &&
+      (IDEMPOTENT.has(method) || req.resendable === true) &&
       !this.cancelledError() &&
       performance.now() < attempt.deadline;
     if (retried) got = await sendAttempt(agent, attempt, this.inFlight);

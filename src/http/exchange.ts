@@ -22,6 +22,11 @@ export interface HttpRequest {
   headOnly?: boolean;
   /** The load mode's simulated user: each sends on a connection of its own. */
   lane?: number;
+  /**
+   * Sending twice is harmless (the harness renewing its own token): like a GET, the request is sent
+   * once more when a reused connection is reset before any answer.
+   */
+  resendable?: boolean;
 }
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; reason: string };
