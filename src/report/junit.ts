@@ -5,7 +5,8 @@
  * <skipped>, warn → passed with the warning in <system-out>.
  */
 import type { CheckRow, Evidence, Report } from '../core/model.js';
-import { CATALOGUE_FILE, requirementRef } from './requirement-ref.js';
+import { CATALOGUE_FILE } from '../core/requirements.js';
+import { requirementRef } from './requirement-ref.js';
 import { groupByFamily, oneLine } from './rows.js';
 import { verdictBanner } from './verdict.js';
 import { xmlAttr, xmlText } from './xml.js';

@@ -20,7 +20,7 @@ describe('report rows point to the requirement catalogue', () => {
     expect(requirementRef('AUTH-03')).toBe('docs/requirements.md#auth-03');
     for (const row of report.checks)
       expect(catalogue, row.requirement).toContain(
-        `<a id="${requirementRef(row.requirement).split('#')[1]}">`,
+        `<a id="${requirementRef(row.requirement).split('#')[1]}" `,
       );
   });
 
