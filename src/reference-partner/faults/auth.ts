@@ -9,6 +9,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-01',
     requirement: 'AUTH-01',
     description: 'the token response says token_type "MAC" (the token itself still works as a bearer)',
+    rowSays: /token_type is "MAC"/,
     token: {
       answer(a) {
         a.body.token_type = 'MAC';
@@ -30,6 +31,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-02',
     requirement: 'AUTH-02',
     description: 'the token response has no Cache-Control: no-store and no Pragma: no-cache',
+    rowSays: /Cache-Control: no-store/,
     token: {
       answer(a) {
         delete a.headers['Cache-Control'];
@@ -50,6 +52,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-03',
     requirement: 'AUTH-03',
     description: 'a known client_id with a wrong client_secret gets a token',
+    rowSays: /wrong client_secret got HTTP 200 with an access_token/,
     // A secret a rotation retired is a wrong secret too.
     token: {
       requestFlaw: (flaw) => (flaw === 'wrong-secret' || flaw === 'retired-secret' ? 'accept' : undefined),
@@ -68,6 +71,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-04',
     requirement: 'AUTH-04',
     description: 'an unknown client_id gets a token',
+    rowSays: /unknown client_id got HTTP 200/,
     token: { requestFlaw: (flaw) => (flaw === 'unknown-client' ? 'accept' : undefined) },
     detect: {
       async run(p) {
@@ -83,6 +87,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-05',
     requirement: 'AUTH-05',
     description: 'a missing or unsupported grant_type gets a token',
+    rowSays: /grant_type/,
     token: {
       requestFlaw: (flaw) =>
         flaw === 'missing-grant-type' || flaw === 'unsupported-grant-type' ? 'accept' : undefined,
@@ -107,6 +112,7 @@ export const authFaults: FaultPlugin[] = [
     requirement: 'AUTH-06',
     description:
       "the JWT's exp is two hours later than expires_in says (the server still expires it on time)",
+    rowSays: /exp is \d+ s away/,
     token: {
       claims(c) {
         c.exp += 7200;
@@ -128,6 +134,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-07',
     requirement: 'AUTH-07',
     description: "data requests without a token are served (tenant A's data)",
+    rowSays: /without an Authorization header answered HTTP 200/,
     token: { bearerFlaw: (flaw) => flaw === 'missing' },
     detect: {
       async run(p, v) {
@@ -143,6 +150,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-08',
     requirement: 'AUTH-08',
     description: 'the token signature is not verified: tampered or random bearer tokens reach data',
+    rowSays: /answered HTTP 200/,
     token: { bearerFlaw: (flaw) => flaw === 'bad-signature' },
     detect: {
       async run(p, v) {
@@ -203,6 +211,7 @@ export const authFaults: FaultPlugin[] = [
     name: 'AUTH-11',
     requirement: 'AUTH-11',
     description: 'the token response echoes client_secret',
+    rowSays: /echo the client secret/,
     token: {
       answer(a) {
         a.body.client_secret = a.clientSecret;

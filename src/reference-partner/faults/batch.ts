@@ -9,6 +9,7 @@ export const batchFaults: FaultPlugin[] = [
     name: 'BATCH-1',
     requirement: 'BATCH-1',
     description: 'batch-response entries come back in reverse order',
+    rowSays: /entry 1 \(Patient\/\S+ \(read\)\) holds Bundle/,
     request: {
       batchEntries(entries) {
         entries.reverse();

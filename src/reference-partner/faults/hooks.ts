@@ -138,4 +138,9 @@ export interface FaultPlugin {
   resource?(resource: MappedResource, version: FhirVersion): void;
   request?: RequestHooks;
   detect: FaultDetector;
+  /**
+   * What the harness's failing row for this requirement says with the fault on: proof it fails for
+   * this reason, not another. The family fault tests that judge messages require it of every fault.
+   */
+  rowSays?: RegExp;
 }

@@ -8,6 +8,7 @@ export const routingFaults: FaultPlugin[] = [
     name: 'ROUTE-01',
     requirement: 'ROUTE-01',
     description: "Patient searches with tenant A's token answer an empty searchset",
+    rowSays: /reached no patient/,
     request: { hidesFirstTenantPatients: true },
     detect: {
       async run(p, v) {
@@ -24,6 +25,7 @@ export const routingFaults: FaultPlugin[] = [
     name: 'ROUTE-02',
     requirement: 'ROUTE-02',
     description: 'reads ignore the tenant: a resource of the other tenant is readable by id',
+    rowSays: /returned tenant .*'s resource/,
     request: { readsOtherTenant: true },
     detect: {
       async run(p, v) {
@@ -49,6 +51,7 @@ export const routingFaults: FaultPlugin[] = [
     name: 'ROUTE-03',
     requirement: 'ROUTE-03',
     description: "tokens are issued for unknown tenants and reach tenant A's data",
+    rowSays: /issued for an unknown tenant .* reaches data/,
     token: {
       requestFlaw: (flaw) => (flaw === 'unknown-tenant' ? 'accept' : undefined),
       bearerFlaw: (flaw) => flaw === 'unknown-tenant',
@@ -69,6 +72,7 @@ export const routingFaults: FaultPlugin[] = [
     name: 'ROUTE-04',
     requirement: 'ROUTE-04',
     description: "tokens are issued without a scope and reach tenant A's data",
+    rowSays: /issued for no scope and it reaches data/,
     token: {
       requestFlaw: (flaw) => (flaw === 'missing-scope' ? 'accept' : undefined),
       bearerFlaw: (flaw) => flaw === 'no-tenant',
@@ -86,6 +90,7 @@ export const routingFaults: FaultPlugin[] = [
     name: 'ROUTE-05',
     requirement: 'ROUTE-05',
     description: 'a malformed (non-GUID) scope gets a 500',
+    rowSays: /answered HTTP 500 .*never a server error/,
     token: { requestFlaw: (flaw) => (flaw === 'malformed-scope' ? 'server-error' : undefined) },
     detect: {
       async run(p) {
