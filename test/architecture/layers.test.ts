@@ -1,7 +1,9 @@
 /**
  * The layers of the code, held by a test so that a new import cannot quietly tie them in a knot:
  * no cycle between folders; `src/core` (the shared model) imports nothing of ours; `src/fhir` is pure
- * (no network, no engine); only the command line, the composition root, imports the suites.
+ * (no network, no engine); only the command line, the composition root, imports the suites; the
+ * reference partner, whose fault detectors are the independent oracle beside the checks, imports
+ * none of the harness.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +35,13 @@ describe('folder layers', () => {
 
   it('keeps src/fhir pure: FHIR rules only, no requests, engine or report', () => {
     expect(shown(edges.filter((e) => e.from === 'src/fhir' && e.to !== 'src/core'))).toEqual([]);
+  });
+
+  it('keeps the reference partner and its fault detectors free of the harness they judge', () => {
+    // Code shared by a check and its detector could be wrong in both at once and go unnoticed. The
+    // catalogue model (src/core) is data both may name.
+    const intoHarness = edges.filter((e) => e.from === 'src/reference-partner' && e.to !== 'src/core');
+    expect(shown(intoHarness)).toEqual([]);
   });
 
   it('lets only the command line import the suites', () => {

@@ -9,8 +9,8 @@ import { rotateSecret } from '../../src/reference-partner/rotate.js';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import { rowsOf, statusOf } from '../helpers/cli.js';
 import {
-  expectCovers,
   expectedStatus,
+  expectEveryFaultSaysItsRow,
   expectEveryRequirementFaulted,
   faultsOf,
   familyRequirements,
@@ -64,50 +64,35 @@ describe.each(VERSIONS)('AUTH on the conformant reference partner (%s)', (versio
   });
 });
 
-/** What the failing (or warning) row says with the fault on. */
-const MESSAGES: Record<string, RegExp> = {
-  'AUTH-01': /token_type is "MAC"/,
-  'AUTH-02': /Cache-Control: no-store/,
-  'AUTH-03': /wrong client_secret got HTTP 200 with an access_token/,
-  'AUTH-04': /unknown client_id got HTTP 200/,
-  'AUTH-05': /grant_type/,
-  'AUTH-06': /exp is \d+ s away/,
-  'AUTH-07': /without an Authorization header answered HTTP 200/,
-  'AUTH-08': /answered HTTP 200/,
-  'AUTH-11': /echo the client secret/,
-};
-
 describe('the AUTH fault tests', () => {
   it('cover every AUTH requirement of the catalogue, each with a fault', () => {
     expectEveryRequirementFaulted('AUTH');
-    expectCovers('AUTH', [...Object.keys(MESSAGES), ...Object.keys(OWN_TESTS)]);
+    expectEveryFaultSaysItsRow('AUTH', Object.keys(OWN_TESTS));
   });
 });
 
 const automatedFaults = faultsOf('AUTH').filter((f) => !(f.requirement in OWN_TESTS));
 
-describe.each(automatedFaults.flatMap((f) => VERSIONS.map((version) => ({ fault: f.name, version }))))(
-  'reference partner with fault $fault ($version)',
-  ({ fault, version }) => {
-    const expected = expectedStatus(fault);
-    it(`${fault} is ${expected}`, async () => {
-      const message = MESSAGES[fault];
-      expect(message, `no expected message for ${fault}`).toBeDefined();
-      const p = await partner({ faults: [fault] });
-      const run = await certifyReference({ partner: p, version, only: 'AUTH' });
-      expect(statusOf(run.report, fault)).toBe(expected);
-      const bad = rowsOf(run.report, fault).filter((r) => r.status === expected);
-      expect(bad.map((r) => r.message).join(' | ')).toMatch(message!);
-      expect(bad.every((r) => r.evidence.length > 0)).toBe(true);
-      // The fault breaks its own requirement and no other AUTH row.
-      for (const id of AUTOMATED.filter((a) => a !== fault)) {
-        expect(['pass', 'skip'], `${id} under ${fault}`).toContain(statusOf(run.report, id));
-      }
-      expect(run.code).toBe(1 - (expected === 'warn' ? 1 : 0));
-      expectNoCredentials(run, [p.clientSecret]);
-    });
-  },
-);
+describe.each(
+  automatedFaults.flatMap((f) => VERSIONS.map((version) => ({ fault: f.name, message: f.rowSays, version }))),
+)('reference partner with fault $fault ($version)', ({ fault, message, version }) => {
+  const expected = expectedStatus(fault);
+  it(`${fault} is ${expected}`, async () => {
+    expect(message, `no rowSays for ${fault}`).toBeDefined();
+    const p = await partner({ faults: [fault] });
+    const run = await certifyReference({ partner: p, version, only: 'AUTH' });
+    expect(statusOf(run.report, fault)).toBe(expected);
+    const bad = rowsOf(run.report, fault).filter((r) => r.status === expected);
+    expect(bad.map((r) => r.message).join(' | ')).toMatch(message!);
+    expect(bad.every((r) => r.evidence.length > 0)).toBe(true);
+    // The fault breaks its own requirement and no other AUTH row.
+    for (const id of AUTOMATED.filter((a) => a !== fault)) {
+      expect(['pass', 'skip'], `${id} under ${fault}`).toContain(statusOf(run.report, id));
+    }
+    expect(run.code).toBe(1 - (expected === 'warn' ? 1 : 0));
+    expectNoCredentials(run, [p.clientSecret]);
+  });
+});
 
 describe.each(VERSIONS)(`${OWN_TESTS['AUTH-09']} (%s)`, (version: FhirVersion) => {
   it.concurrent('an expired token gets 401 on the conformant partner; the row is required', async () => {

@@ -4,8 +4,7 @@
  */
 import { expect } from 'vitest';
 import { requirements } from '../../src/core/requirements.js';
-import { NOT_FAULTABLE } from '../../src/reference-partner/faults/index.js';
-import { listFaults, type FaultInfo } from '../../src/reference-partner/index.js';
+import { FAULTS, NOT_FAULTABLE, type FaultPlugin } from '../../src/reference-partner/faults/index.js';
 
 /** The catalogue's requirement IDs of one family, in catalogue order. */
 export function familyRequirements(family: string): string[] {
@@ -13,8 +12,8 @@ export function familyRequirements(family: string): string[] {
 }
 
 /** The reference partner's faults that break a requirement of the family. */
-export function faultsOf(family: string): FaultInfo[] {
-  return listFaults().filter((f) => requirements.get(f.requirement)?.family === family);
+export function faultsOf(family: string): FaultPlugin[] {
+  return FAULTS.filter((f) => requirements.get(f.requirement)?.family === family);
 }
 
 /** A fault fails its row, or warns when the requirement is recommended. */
@@ -28,6 +27,22 @@ export function expectEveryRequirementFaulted(family: string): void {
   const ids = familyRequirements(family);
   expect(ids.length, family).toBeGreaterThan(0);
   expect(ids.filter((id) => !faulted.has(id) && !(id in NOT_FAULTABLE))).toEqual([]);
+}
+
+/**
+ * Every fault of the family says what its failing row says (`rowSays`), but the faults a test judges
+ * apart, each of which must be a fault of the family: so a new fault without an expected message
+ * fails as well.
+ */
+export function expectEveryFaultSaysItsRow(family: string, testedApart: readonly string[] = []): void {
+  const faults = faultsOf(family);
+  const silent = faults.filter((f) => f.rowSays === undefined && !testedApart.includes(f.name));
+  expect(
+    silent.map((f) => f.name),
+    `${family} faults without rowSays`,
+  ).toEqual([]);
+  const strays = testedApart.filter((name) => !faults.some((f) => f.name === name));
+  expect(strays, `tested apart, but not a fault of ${family}`).toEqual([]);
 }
 
 /**

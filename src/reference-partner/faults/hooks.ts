@@ -1,10 +1,12 @@
 /**
  * What a named fault is and where it may hook into the reference partner. A fault is one object: its
- * name, the requirement it breaks, one line on what it breaks, and hooks into token, capability,
- * resource (mapping) or request handling. A partner without faults behaves as if no hook were set; the
- * partner's modules call the hooks (through ActiveFaults) at the few points where a fault can bend them.
+ * name, the requirement it breaks, one line on what it breaks, hooks into token, capability,
+ * resource (mapping) or request handling, and the detector that proves the requirement broken. A
+ * partner without faults behaves as if no hook were set; the partner's modules call the hooks (through
+ * ActiveFaults) at the few points where a fault can bend them.
  */
 import type { BatchAnswer } from '../bundle.js';
+import type { ReferencePartner, ReferencePartnerOptions } from '../index.js';
 import type { FhirVersion } from '../versions.js';
 
 /** The parts of the capability statement a fault can change, before the statement is rendered. */
@@ -108,6 +110,21 @@ export interface RequestHooks {
   batchEntries?(entries: BatchAnswer[]): void;
 }
 
+/**
+ * A fault's detector, written against the reference partner over plain HTTP without the harness's
+ * code: it returns the problems it saw (none = the requirement holds). The fault tests run it against
+ * a conformant partner (must hold) and against one with its fault on (must not hold), and the
+ * narrowness test runs every detector against every other fault (must hold).
+ */
+export interface FaultDetector {
+  options?: ReferencePartnerOptions;
+  /** Takes seconds (waits out a token or measures a delay): left out of the narrowness sweep. */
+  slow?: boolean;
+  /** Changes server state (a secret rotation): needs a partner of its own. */
+  mutates?: boolean;
+  run(p: ReferencePartner, v: FhirVersion): Promise<string[]>;
+}
+
 export interface FaultPlugin {
   /** The name `--fault` takes. */
   name: string;
@@ -120,4 +137,10 @@ export interface FaultPlugin {
   /** Breaks a conformant resource (in place) before it is stored. */
   resource?(resource: MappedResource, version: FhirVersion): void;
   request?: RequestHooks;
+  detect: FaultDetector;
+  /**
+   * What the harness's failing row for this requirement says with the fault on: proof it fails for
+   * this reason, not another. The family fault tests that judge messages require it of every fault.
+   */
+  rowSays?: RegExp;
 }
