@@ -44,15 +44,3 @@ export function expectEveryFaultSaysItsRow(family: string, testedApart: readonly
   const strays = testedApart.filter((name) => !faults.some((f) => f.name === name));
   expect(strays, `tested apart, but not a fault of ${family}`).toEqual([]);
 }
-
-/**
- * The requirements of a family that a test expects something of: exactly the family's faulted
- * requirements, each once, so a new fault without an expectation fails as well.
- */
-export function expectCovers(family: string, covered: string[]): void {
-  expect([...covered].sort()).toEqual(
-    faultsOf(family)
-      .map((f) => f.requirement)
-      .sort(),
-  );
-}

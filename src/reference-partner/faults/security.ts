@@ -8,6 +8,7 @@ export const securityFaults: FaultPlugin[] = [
     requirement: 'SEC-03',
     description: 'error OperationOutcomes carry a stack trace in diagnostics',
     request: { stackTraces: true },
+    rowSays: /carrying a JavaScript stack frame/,
     detect: {
       async run(p, v) {
         const bearer = await token(p, p.tenants[1]);
