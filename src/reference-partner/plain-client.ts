@@ -3,7 +3,7 @@
  * loopback, none of the harness's request code. The fault detectors and the reference partner's tests
  * use it, so that what they see does not depend on the code they judge.
  */
-import type { ReferencePartner } from './index.js';
+import type { ReferencePartner } from './partner.js';
 import type { FhirVersion } from './versions.js';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

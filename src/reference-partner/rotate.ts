@@ -4,7 +4,7 @@
  * tests that need a rotated partner do the same.
  */
 import { Agent, request } from 'undici';
-import type { ReferencePartner } from './index.js';
+import type { ReferencePartner } from './partner.js';
 
 /** @param ca PEM of the CA that signed the partner's certificate, when it serves HTTPS. */
 export async function rotateSecret(partner: ReferencePartner, newSecret: string, ca?: string): Promise<void> {

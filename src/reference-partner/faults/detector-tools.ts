@@ -3,7 +3,7 @@
  * HTTP, and turning what they saw into problems. Independent of the harness by design (see
  * FaultDetector): nothing here imports the code whose checks the detectors stand beside.
  */
-import type { ReferencePartner } from '../index.js';
+import type { ReferencePartner } from '../partner.js';
 import type { Json } from '../plain-client.js';
 import { entries, fhirGet, medicationType, postForm, serverTimingMs, token } from '../plain-client.js';
 import type { FhirVersion } from '../versions.js';

@@ -6,7 +6,7 @@
  * ActiveFaults) at the few points where a fault can bend them.
  */
 import type { BatchAnswer } from '../bundle.js';
-import type { ReferencePartner, ReferencePartnerOptions } from '../index.js';
+import type { ReferencePartner, ReferencePartnerOptions } from '../partner.js';
 import type { FhirVersion } from '../versions.js';
 
 /** The parts of the capability statement a fault can change, before the statement is rendered. */
