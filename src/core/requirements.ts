@@ -28,8 +28,8 @@ export const families: readonly Family[] = ['META', 'SEC', 'AUTH', 'ROUTE', 'RES
 
 const LEVELS: readonly Level[] = ['required', 'recommended', 'manual'];
 
-/** The first cell of a requirement's row: `<a id="…" title="…"></a>ID`. */
-const ID_CELL = /^<a id="([^"]*)"(?: title="([^"]*)")?><\/a>([A-Z]+-[A-Z0-9]+(?:-[A-Z0-9]+)?)$/;
+/** The first cell of a requirement's row: `<a id="…" title="…"></a>ID` (the anchor checked apart). */
+const ID_CELL = /^(?:<a id="([^"]*)"(?: title="([^"]*)")?><\/a>)?([A-Z]+-[A-Z0-9]+(?:-[A-Z0-9]+)?)$/;
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', quot: '"', lt: '<', gt: '>', '#39': "'" };
 
@@ -63,7 +63,7 @@ export function parseCatalogue(markdown: string, source = CATALOGUE_FILE): Map<s
     }
     const row = ID_CELL.exec(cells[0] ?? '');
     if (!row) return;
-    const [, anchor, title, id] = row as unknown as [string, string, string | undefined, string];
+    const [, anchor, title, id] = row as unknown as [string, string | undefined, string | undefined, string];
     const where = `${source}:${index + 1}: ${id}`;
     const family = id.split('-')[0] as Family;
     const levelCell = cells[levelColumn] ?? '';
@@ -75,6 +75,11 @@ export function parseCatalogue(markdown: string, source = CATALOGUE_FILE): Map<s
     if (!LEVELS.includes(level)) {
       throw new Error(`${where} has level "${levelCell}", not one of ${LEVELS.join(', ')}`);
     }
+    if (anchor === undefined) {
+      throw new Error(
+        `${where} has no anchor: write <a id="${id.toLowerCase()}" title="…"></a> before the ID`,
+      );
+    }
     if (!title?.trim()) {
       throw new Error(`${where} has no short title: write it in its anchor, <a id="${anchor}" title="…">`);
     }
@@ -84,6 +89,7 @@ export function parseCatalogue(markdown: string, source = CATALOGUE_FILE): Map<s
     if (found.has(id)) throw new Error(`${where} is listed twice`);
     found.set(id, { id, family, level, title: unescapeAttribute(title.trim()) });
   });
+  if (found.size === 0) throw new Error(`${source} has no requirement rows`);
   return found;
 }
 

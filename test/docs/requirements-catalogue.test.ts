@@ -70,12 +70,21 @@ describe('parseCatalogue', () => {
 
   it.each([
     ['no title', '| <a id="meta-99"></a>META-99 | required | x |', /META-99 has no short title/],
+    [
+      'no anchor',
+      '| META-99 | required | x |',
+      /META-99 has no anchor: write <a id="meta-99" title="…"><\/a>/,
+    ],
     ['an unknown family', '| <a id="xyz-01" title="t t t"></a>XYZ-01 | required | x |', /no known family/],
     ['an unknown level', '| <a id="meta-99" title="t t t"></a>META-99 | optional | x |', /level "optional"/],
     ['a wrong anchor', '| <a id="meta-98" title="t t t"></a>META-99 | required | x |', /anchor "meta-98"/],
   ])('refuses a row with %s, naming the line', (_, line, message) => {
     expect(() => parseCatalogue(row(line), 'cat.md')).toThrow(message);
     expect(() => parseCatalogue(row(line), 'cat.md')).toThrow(/^cat\.md:3: /);
+  });
+
+  it('refuses a document without requirement rows', () => {
+    expect(() => parseCatalogue('# A catalogue\n', 'cat.md')).toThrow('cat.md has no requirement rows');
   });
 
   it('refuses an ID listed twice', () => {
