@@ -122,6 +122,7 @@ export const metadataFaults: FaultPlugin[] = [
     detect: {
       async run(p, v) {
         const c = await capability(p, v);
+        // The requirement's list, not the partner's own: a type the partner stopped serving must show.
         const types = [
           'Observation',
           'Condition',
