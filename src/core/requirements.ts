@@ -9,9 +9,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './paths.js';
 
-export type Level = 'required' | 'recommended' | 'manual';
+const LEVELS = ['required', 'recommended', 'manual'] as const;
 
-export type Family = 'META' | 'AUTH' | 'ROUTE' | 'RES' | 'SRCH' | 'BATCH' | 'LAT' | 'SEC';
+export type Level = (typeof LEVELS)[number];
+
+/** The order in which families run when nothing else decides (the engine's tie-break). */
+export const families = ['META', 'SEC', 'AUTH', 'ROUTE', 'RES', 'SRCH', 'BATCH', 'LAT'] as const;
+
+export type Family = (typeof families)[number];
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
+
+export function isKnownFamily(family: string): family is Family {
+  return isOneOf(families, family);
+}
 
 export interface Requirement {
   id: string;
@@ -22,11 +35,6 @@ export interface Requirement {
 
 /** Where the catalogue lives in the package; report rows point into it. */
 export const CATALOGUE_FILE = 'docs/requirements.md';
-
-/** The order in which families run when nothing else decides (the engine's tie-break). */
-export const families: readonly Family[] = ['META', 'SEC', 'AUTH', 'ROUTE', 'RES', 'SRCH', 'BATCH', 'LAT'];
-
-const LEVELS: readonly Level[] = ['required', 'recommended', 'manual'];
 
 /** The first cell of a requirement's row: `<a id="…" title="…"></a>ID` (the anchor checked apart). */
 const ID_CELL = /^(?:<a id="([^"]*)"(?: title="([^"]*)")?><\/a>)?([A-Z]+-[A-Z0-9]+(?:-[A-Z0-9]+)?)$/;
@@ -65,14 +73,14 @@ export function parseCatalogue(markdown: string, source = CATALOGUE_FILE): Map<s
     if (!row) return;
     const [, anchor, title, id] = row as unknown as [string, string | undefined, string | undefined, string];
     const where = `${source}:${index + 1}: ${id}`;
-    const family = id.split('-')[0] as Family;
+    const family = id.split('-')[0]!;
     const levelCell = cells[levelColumn] ?? '';
     // "manual / required when automatable" is a manual requirement the run may automate.
-    const level = levelCell.split(/[\s/(]/)[0] as Level;
-    if (!families.includes(family)) {
+    const level = levelCell.split(/[\s/(]/)[0]!;
+    if (!isKnownFamily(family)) {
       throw new Error(`${where} belongs to no known family (${families.join(', ')})`);
     }
-    if (!LEVELS.includes(level)) {
+    if (!isOneOf(LEVELS, level)) {
       throw new Error(`${where} has level "${levelCell}", not one of ${LEVELS.join(', ')}`);
     }
     if (anchor === undefined) {

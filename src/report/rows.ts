@@ -1,6 +1,5 @@
 /** Grouping and wording shared by every rendering of a report (console, HTML, JUnit, Markdown). */
 import { families, requirements } from '../core/requirements.js';
-import type { Family } from '../core/requirements.js';
 import type { CheckRow, Report, Status, Summary } from '../core/model.js';
 import { statuses } from '../core/model.js';
 
@@ -34,10 +33,6 @@ export function groupByFamily(checks: readonly CheckRow[]): FamilyGroup[] {
     if (statuses.includes(row.status)) group.counts[row.status] += 1;
   }
   return [...groups.values()].filter((g) => g.rows.length > 0);
-}
-
-export function isKnownFamily(family: string): family is Family {
-  return (families as readonly string[]).includes(family);
 }
 
 /** Rows a reader must look at first: failures and errors, then warnings. */
