@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FhirVersion } from '../../src/core/fhir-version.js';
 import type { CheckRow } from '../../src/core/model.js';
-import type { Interaction } from '../../src/reference-partner/faults/hooks.js';
+import { INTERACTIONS, type Interaction } from '../../src/reference-partner/faults/hooks.js';
 import { FAULTS } from '../../src/reference-partner/faults/index.js';
 import { startReferencePartner, type ReferencePartner } from '../../src/reference-partner/index.js';
 import { latencyChecks } from '../../suites/latency.js';
@@ -22,13 +22,12 @@ afterEach(async () => {
   partner = undefined;
 });
 
-const INTERACTIONS: readonly Interaction[] = ['metadata', 'token', 'read', 'search', 'batch'];
-
 /** The LAT-06 class a fault slows, read from its own delay hook. */
 function classOf(fault: string): Interaction | undefined {
   const delay = FAULTS.find((f) => f.name === fault)?.request?.delayMs;
   return INTERACTIONS.find((i) => (delay?.(i) ?? 0) > 0);
 }
+
 /** The concurrency requirement: its fault refuses overlapping requests instead of slowing a class. */
 const CONCURRENCY = 'LAT-06';
 /** Run through the engine with stand-in prerequisites (see the file's comment). */

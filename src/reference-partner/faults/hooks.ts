@@ -77,7 +77,9 @@ export interface TokenHooks {
 }
 
 /** The interactions whose answers a fault can delay. */
-export type Interaction = 'metadata' | 'token' | 'read' | 'search' | 'batch';
+export const INTERACTIONS = ['metadata', 'token', 'read', 'search', 'batch'] as const;
+
+export type Interaction = (typeof INTERACTIONS)[number];
 
 /** What a fault makes of one search parameter instead of applying it. */
 export type SearchParamEffect = 'ignored' | 'matches-nothing';
