@@ -39,15 +39,36 @@ export async function all(p: ReferencePartner, v: FhirVersion, type: string, que
   return entries(r.json);
 }
 
-export async function probePatient(
-  p: ReferencePartner,
-  v: FhirVersion,
-): Promise<{ patient: Json; bearer: string }> {
+export interface Probe {
+  patient: Json;
+  bearer: string;
+  /** `Patient/<id>`: what the probe's own resources must point to. */
+  reference: string;
+}
+
+export async function probePatient(p: ReferencePartner, v: FhirVersion): Promise<Probe> {
   const bearer = await token(p, p.tenants[1]);
   const r = await fhirGet(p, v, 'Patient?_count=1', bearer);
   const patient = entries(r.json)[0];
   if (!patient) throw new Error('no probe patient');
-  return { patient, bearer };
+  return { patient, bearer, reference: `Patient/${String(patient.id)}` };
+}
+
+/** The resources a search of `type` by the probe's patient (and `query`) returns. */
+export async function searchByProbe(
+  p: ReferencePartner,
+  v: FhirVersion,
+  probe: Probe,
+  type: string,
+  query = '',
+): Promise<Json[]> {
+  const path = `${type}?patient=${String(probe.patient.id)}${query ? `&${query}` : ''}`;
+  return entries((await fhirGet(p, v, path, probe.bearer)).json);
+}
+
+/** The sort that asks for the newest first, as each version spells it. */
+export function newestFirst(v: FhirVersion): string {
+  return v === 'dstu2' ? '_sort:desc=date' : '_sort=-date';
 }
 
 export function familyOf(patient: Json, v: FhirVersion): string {

@@ -4,7 +4,9 @@ import { entries, fhirGet, token } from '../plain-client.js';
 import {
   MED,
   all,
+  newestFirst,
   probePatient,
+  searchByProbe,
   familyOf,
   mrnOf,
   patientSearch,
@@ -149,18 +151,17 @@ export const searchFaults: FaultPlugin[] = [
     request: { sortOrder: oldestFirst('Observation') },
     detect: {
       async run(p, v) {
-        const { patient, bearer } = await probePatient(p, v);
-        const sort = v === 'dstu2' ? '_sort:desc=date' : '_sort=-date';
-        const r = await fhirGet(
+        const probe = await probePatient(p, v);
+        const found = await searchByProbe(
           p,
           v,
-          `Observation?patient=${String(patient.id)}&category=vital-signs&${sort}`,
-          bearer,
+          probe,
+          'Observation',
+          `category=vital-signs&${newestFirst(v)}`,
         );
-        const found = entries(r.json);
         const dates = found.map((o) => o.effectiveDateTime as string);
         const sorted = dates.every((d, i) => i === 0 || (dates[i - 1] ?? '') >= d);
-        const own = found.every((o) => o.subject?.reference === `Patient/${String(patient.id)}`);
+        const own = found.every((o) => o.subject?.reference === probe.reference);
         const vitals = found.every((o) => JSON.stringify(o.category).includes('vital-signs'));
         return problems(
           [found.length > 1, 'no vital signs'],
@@ -177,16 +178,10 @@ export const searchFaults: FaultPlugin[] = [
     request: { searchParam: param('Condition', ['patient'], 'ignored') },
     detect: {
       async run(p, v) {
-        const { patient, bearer } = await probePatient(p, v);
-        const found = entries(
-          (await fhirGet(p, v, `Condition?patient=${String(patient.id)}&_count=10`, bearer)).json,
-        );
+        const probe = await probePatient(p, v);
+        const found = await searchByProbe(p, v, probe, 'Condition', '_count=10');
         const key = v === 'dstu2' ? 'patient' : 'subject';
-        return everyResource(
-          found,
-          'conditions',
-          (c) => c[key]?.reference === `Patient/${String(patient.id)}`,
-        );
+        return everyResource(found, 'conditions', (c) => c[key]?.reference === probe.reference);
       },
     },
   },
@@ -197,12 +192,9 @@ export const searchFaults: FaultPlugin[] = [
     request: { sortOrder: oldestFirst('Encounter') },
     detect: {
       async run(p, v) {
-        const { patient, bearer } = await probePatient(p, v);
-        const sort = v === 'dstu2' ? '_sort:desc=date' : '_sort=-date';
-        const latest = entries(
-          (await fhirGet(p, v, `Encounter?patient=${String(patient.id)}&${sort}&_count=1`, bearer)).json,
-        );
-        const every = entries((await fhirGet(p, v, `Encounter?patient=${String(patient.id)}`, bearer)).json);
+        const probe = await probePatient(p, v);
+        const latest = await searchByProbe(p, v, probe, 'Encounter', `${newestFirst(v)}&_count=1`);
+        const every = await searchByProbe(p, v, probe, 'Encounter');
         const newest = every
           .map((e) => e.period.start as string)
           .sort()
@@ -238,12 +230,10 @@ export const searchFaults: FaultPlugin[] = [
     },
     detect: {
       async run(p, v) {
-        const { patient, bearer } = await probePatient(p, v);
-        const found = entries(
-          (await fhirGet(p, v, `${MED(v)}?patient=${String(patient.id)}&_count=10`, bearer)).json,
-        );
+        const probe = await probePatient(p, v);
+        const found = await searchByProbe(p, v, probe, MED(v), '_count=10');
         const key = v === 'dstu2' ? 'patient' : 'subject';
-        return everyResource(found, 'orders', (m) => m[key]?.reference === `Patient/${String(patient.id)}`);
+        return everyResource(found, 'orders', (m) => m[key]?.reference === probe.reference);
       },
     },
   },
@@ -254,14 +244,10 @@ export const searchFaults: FaultPlugin[] = [
     request: { searchParam: param('Coverage', ['patient'], 'matches-nothing') },
     detect: {
       async run(p, v) {
-        const { patient, bearer } = await probePatient(p, v);
-        const found = entries((await fhirGet(p, v, `Coverage?patient=${String(patient.id)}`, bearer)).json);
+        const probe = await probePatient(p, v);
+        const found = await searchByProbe(p, v, probe, 'Coverage');
         const key = v === 'dstu2' ? 'subscriber' : 'beneficiary';
-        return everyResource(
-          found,
-          'coverages',
-          (c) => c[key]?.reference === `Patient/${String(patient.id)}`,
-        );
+        return everyResource(found, 'coverages', (c) => c[key]?.reference === probe.reference);
       },
     },
   },
