@@ -7,13 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { allChecks } from '../../../suites/index.js';
-import { certify } from '../../certify.js';
 import { ConfigError } from '../../core/config-error.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
 import { startReferencePartner, VARIANTS, type Variant } from '../../reference-partner/index.js';
 import { rotateSecret } from '../../reference-partner/rotate.js';
 import { createTestPki } from '../../reference-partner/tls.js';
+import { certifyAll } from '../certify-all.js';
 import { ExitRequest, type CliIo } from '../io.js';
 import { faultNamesOrFail } from './serve-reference.js';
 
@@ -80,16 +79,7 @@ export function demoCommand(io: CliIo): Command {
             },
             { ...io.env, [SECRET_ENV]: oldSecret, [ROTATED_ENV]: newSecret },
           );
-          const result = await certify(
-            options,
-            {
-              write: io.stdout,
-              stderr: io.stderr,
-              isTTY: io.isTTY,
-              ...(io.columns ? { columns: io.columns } : {}),
-            },
-            allChecks,
-          );
+          const result = await certifyAll(options, io);
           passed.push(result.exitCode === 0);
         }
       } finally {

@@ -1,9 +1,8 @@
 /** `fhir-certify run`: certify one partner endpoint. */
 import { Command, Option } from 'commander';
-import { allChecks } from '../../../suites/index.js';
-import { certify } from '../../certify.js';
 import { ConfigError } from '../../core/config-error.js';
 import { resolveRunOptions, type RawOptions } from '../../config/resolve.js';
+import { certifyAll } from '../certify-all.js';
 import { catchInterrupts } from '../interrupt.js';
 import { ExitRequest, type CliIo } from '../io.js';
 
@@ -104,17 +103,7 @@ export function runCommand(io: CliIo): Command {
         const options = resolveRunOptions(flags, io.env);
         const interrupts = catchInterrupts(io);
         try {
-          const result = await certify(
-            options,
-            {
-              write: io.stdout,
-              stderr: io.stderr,
-              isTTY: io.isTTY,
-              ...(io.columns ? { columns: io.columns } : {}),
-              interrupt: interrupts.signal,
-            },
-            allChecks,
-          );
+          const result = await certifyAll(options, io, interrupts.signal);
           throw new ExitRequest(interrupts.exitCode() ?? result.exitCode);
         } finally {
           interrupts.dispose();
